@@ -1,0 +1,35 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, serve, type Served } from '../packages/server/test/cli.js';
+import { launchChromium } from './browser.js';
+
+let server: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'safekeep-e2e-'));
+  server = await serve(['--data-dir', dir, '--port', String(await freePort())]);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the placeholder home page in a real browser', () => {
+  it('says what Safekeep is and leads to the API documentation, which renders the OpenAPI', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    expect(await page.title()).toContain('Safekeep');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Case records for children’s services');
+    await page.getByRole('link', { name: 'Read the API documentation' }).click();
+    await page.waitForURL(/\/api\/docs/);
+    await page.getByText('Safekeep API').first().waitFor({ timeout: 30_000 });
+    await page.getByText('/api/v1/children/{id}/entries').first().waitFor();
+    await page.screenshot({ path: join(tmpdir(), 'safekeep-e2e-docs.png') });
+    await page.close();
+  });
+});

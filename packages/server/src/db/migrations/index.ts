@@ -1,0 +1,20 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261122_0100_foundation.js';
+import * as recording from './20261122_0200_recording.js';
+import * as summary from './20261122_0300_entry_summary.js';
+import * as retention from './20261122_0400_retention.js';
+import * as disposal from './20261122_0410_disposal.js';
+import * as paper from './20261122_0420_paper.js';
+
+/**
+ * Every migration, in order. Append-only: a shipped migration is never edited or removed
+ * (a test checks the names stay sorted and unique).
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '20261122_0100_foundation': foundation,
+  '20261122_0200_recording': recording,
+  '20261122_0300_entry_summary': summary,
+  '20261122_0400_retention': retention,
+  '20261122_0410_disposal': disposal,
+  '20261122_0420_paper': paper,
+};

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { DISPOSAL_APPROVER_ROLES, DomainError, hasRole, initials, refusalCode, type DisposalApproverRole, type DisposalBlocker } from '@safekeep/core';
+import { RECORDS_ROLES } from '../access/child-access.js';
+import { requireRole } from '../access/roles.js';
+import type { Work } from '../db/work.js';
+import type { BlobStore } from '../documents/blob-store.js';
+import { removeReleasedBlobs } from '../documents/documents.service.js';
+import { lockHolds } from '../holds/holds.repository.js';
+import { childLabel, rulesOf } from '../retention/retention.repository.js';
+import { childRetentionStatus } from '../retention/retention.service.js';
+import * as repo from './disposal.repository.js';
+
+/**
+ * Disposal (R14): destruction is exceptional and accountable. A records officer or head
+ * of service asks; every blocker is reported at once and the refused attempt audited;
+ * two more people, a records officer and a head of service, neither of them the one who
+ * asked, approve; the second approval executes it in the same transaction, leaving a
+ * tombstone and a permanent certificate. The database re-checks every condition.
+ */
+
+const REQUEST_ROLES = ['records-officer', 'head-of-service'] as const;
+
+export interface DisposalView {
+  id: string;
+  childId: string;
+  reason: string;
+  status: 'awaiting-approval' | 'executed';
+  requestedAt: string;
+  requestedBy: { id: string; displayName: string };
+  approvals: Array<{ approver: { id: string; displayName: string }; role: string; approvedAt: string }>;
+  executedAt: string | null;
+  certificateSha256: string | null;
+  auditSeq: number | null;
+}
+
+async function views(w: Work, rows: repo.DisposalRow[]): Promise<DisposalView[]> {
+  const approvals = await repo.approvalsOf(
+    w.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    childId: r.child_id,
+    reason: r.reason,
+    status: r.executed_at === null ? 'awaiting-approval' : 'executed',
+    requestedAt: r.requested_at.toISOString(),
+    requestedBy: { id: r.requested_by, displayName: r.requested_by_name },
+    approvals: approvals
+      .filter((a) => a.disposal_id === r.id)
+      .map((a) => ({ approver: { id: a.approver_id, displayName: a.display_name }, role: a.role, approvedAt: a.approved_at.toISOString() })),
+    executedAt: r.executed_at?.toISOString() ?? null,
+    certificateSha256: r.certificate_sha256,
+    auditSeq: r.audit_seq,
+  }));
+}
+
+async function view(w: Work, id: string): Promise<DisposalView> {
+  const row = await repo.findDisposal(w.db, id);
+  if (row === undefined) throw new DomainError('NOT_FOUND', 'There is no disposal with that id.');
+  return (await views(w, [row]))[0] as DisposalView;
+}
+
+const BLOCKER_TEXT: Record<DisposalBlocker['code'], string> = {
+  HOLD_BLOCKS_DISPOSAL: 'a hold covers it',
+  RETENTION_NOT_EXPIRED: 'its destruction date has not come',
+  RETENTION_UNDETERMINED: 'its destruction date is not yet known',
+  OPEN_INVOLVEMENT: 'an involvement is still open',
+  OPEN_ESCALATION: 'an escalation about it is undecided',
+  OPEN_SUBJECT_ACCESS_REQUEST: 'a subject access request is open',
+  DISPOSAL_PENDING: 'another disposal of it is awaiting approval',
+};
+
+function refuse(w: Work, action: 'disposal.request' | 'disposal.approve', childId: string, disposalId: string | null, blockers: DisposalBlocker[]): never {
+  w.auditDenied({ action, childIds: [childId], entityType: 'disposal', entityId: disposalId, detail: { blockers: blockers.map((b) => b.code) } });
+  const code = refusalCode(blockers);
+  throw new DomainError(code, `This record cannot be destroyed: ${blockers.map((b) => BLOCKER_TEXT[b.code]).join('; ')}.`, { extra: { blockers } });
+}
+
+async function requireLiveRecord(w: Work, childId: string, lock = false): Promise<void> {
+  const status = await repo.recordStatus(w.db, childId, lock);
+  if (status === undefined) throw new DomainError('NOT_FOUND', 'There is no child record with that id.');
+  if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record has already been destroyed; its certificate is kept.');
+}
+
+export async function requestDisposal(w: Work, input: { childId: string; reason: string }): Promise<DisposalView> {
+  const childId = input.childId;
+  requireRole(w, 'disposal.request', REQUEST_ROLES, { childIds: [childId] });
+  await requireLiveRecord(w, childId);
+  await lockHolds(w.db);
+  const { blockers } = await childRetentionStatus(w, childId);
+  if (blockers.length > 0) refuse(w, 'disposal.request', childId, null, blockers);
+  const id = await repo.insertDisposal(w.db, { childId, reason: input.reason.trim(), at: w.now, by: w.actor.userId });
+  w.audit({ action: 'disposal.request', childIds: [childId], basis: 'role', entityType: 'disposal', entityId: id });
+  return view(w, id);
+}
+
+/** Which role this approval is given as: the one of the two still missing that the approver holds. */
+function approvingRole(w: Work, given: DisposalView['approvals']): DisposalApproverRole | null {
+  return DISPOSAL_APPROVER_ROLES.find((r) => hasRole(w.actor, r) && !given.some((g) => g.role === r)) ?? null;
+}
+
+export async function approveDisposal(w: Work, id: string, blobs: BlobStore): Promise<DisposalView> {
+  const disposal = await view(w, id);
+  const childIds = [disposal.childId];
+  const deny = (reason: string, code: 'OWN_REQUEST' | 'SAME_APPROVER' | 'ROLE_REQUIRED' | 'ALREADY_DONE', message: string): never => {
+    w.auditDenied({ action: 'disposal.approve', childIds, entityType: 'disposal', entityId: id, detail: { reason } });
+    throw new DomainError(code, message);
+  };
+  if (!hasRole(w.actor, ...DISPOSAL_APPROVER_ROLES)) deny('role', 'ROLE_REQUIRED', 'Only a records officer or a head of service may approve a disposal.');
+  if (disposal.status === 'executed') deny('executed', 'ALREADY_DONE', 'This disposal has already been carried out.');
+  if (disposal.requestedBy.id === w.actor.userId) deny('own-request', 'OWN_REQUEST', 'You asked for this disposal: two other people must approve it.');
+  if (disposal.approvals.some((a) => a.approver.id === w.actor.userId)) deny('same-approver', 'SAME_APPROVER', 'You have already approved this disposal; the other approval must come from someone else.');
+  const role = approvingRole(w, disposal.approvals);
+  if (role === null) deny('role-filled', 'ROLE_REQUIRED', 'A disposal needs one records officer and one head of service; your role has already approved it.');
+  await requireLiveRecord(w, disposal.childId, true);
+  await lockHolds(w.db);
+  const { blockers } = await childRetentionStatus(w, disposal.childId, { excludeDisposalId: id });
+  if (blockers.length > 0) refuse(w, 'disposal.approve', disposal.childId, id, blockers);
+  await repo.insertApproval(w.db, { disposalId: id, approverId: w.actor.userId, role: role as DisposalApproverRole, at: w.now });
+  w.audit({ action: 'disposal.approve', childIds, basis: 'role', entityType: 'disposal', entityId: id, detail: { role } });
+  if (disposal.approvals.length + 1 >= DISPOSAL_APPROVER_ROLES.length) await execute(w, id, blobs);
+  return view(w, id);
+}
+
+/** The second approval: certificate, audit event, then every row of the record, in one transaction. */
+async function execute(w: Work, id: string, blobs: BlobStore): Promise<void> {
+  const disposal = await view(w, id);
+  const childId = disposal.childId;
+  const label = await childLabel(w.db, childId);
+  if (label === null || label.destructionDate === null) throw new DomainError('RETENTION_UNDETERMINED', 'This record has no destruction date.');
+  const rules = (await rulesOf(w.db, label.scheduleVersion)).filter((r) => label.ruleIds.includes(r.id));
+  const inv = await repo.inventory(w.db, childId);
+  const certificate = {
+    certificateId: id,
+    record: {
+      childId,
+      caseReference: inv.child?.local_id ?? null,
+      initials: inv.child === undefined ? null : initials(inv.child.given_name, inv.child.family_name),
+    },
+    destroyed: {
+      entries: inv.entries,
+      entriesByKind: inv.entriesByKind,
+      entryVersions: inv.versions,
+      childDetailVersions: inv.childVersions,
+      documents: inv.documents,
+      documentBytes: inv.documents.reduce((s, d) => s + d.size, 0),
+      involvementsByKind: inv.involvementsByKind,
+      allocations: inv.allocations,
+      relationships: inv.relationships,
+      duplicateOverrides: inv.duplicateOverrides,
+      paperFilesToShred: inv.paperFiles,
+      contentSha256: await repo.contentDigest(w.db, childId),
+    },
+    retention: {
+      destructionDate: label.destructionDate,
+      scheduleVersion: label.scheduleVersion,
+      recordClasses: label.recordClasses,
+      rules: rules.map((r) => ({ id: r.id, description: r.description, years: r.years, deathRuleYears: r.deathRule?.years ?? null, source: r.source, verified: r.verified })),
+    },
+    holds: { activeAtExecution: [], released: await repo.releasedHoldsCovering(w.db, childId) },
+    reason: disposal.reason,
+    requested: { by: disposal.requestedBy, at: disposal.requestedAt },
+    approvals: [...disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })), { by: { id: w.actor.userId, displayName: w.actor.displayName }, role: approvingRoleOf(w, disposal), at: w.now.toISOString() }],
+    executedAt: w.now.toISOString(),
+  };
+  const sha256 = createHash('sha256')
+    .update(canonicalize(certificate) ?? '')
+    .digest('hex');
+  await repo.insertExecution(w.db, { disposalId: id, childId, at: w.now, certificate, sha256 });
+  const seq = await w.auditNow({ action: 'disposal.execute', childIds: [childId], basis: 'role', entityType: 'disposal', entityId: id, detail: { certificateSha256: sha256, entries: inv.entries, documents: inv.documents.length } });
+  await repo.setAuditSeq(w.db, id, seq);
+  const released = await repo.removeRecord(w.db, childId, w.now, w.actor.userId, `Destroyed under disposal ${id}`);
+  w.afterCommit((db) => removeReleasedBlobs(db, blobs, released));
+}
+
+function approvingRoleOf(w: Work, disposal: DisposalView): string {
+  return DISPOSAL_APPROVER_ROLES.find((r) => hasRole(w.actor, r) && !disposal.approvals.some((a) => a.role === r)) ?? 'unknown';
+}
+
+export async function listDisposals(w: Work, q: { childId?: string; status: 'awaiting-approval' | 'executed' | 'all' }): Promise<{ items: DisposalView[] }> {
+  requireRole(w, 'disposal.read', RECORDS_ROLES);
+  const items = await views(w, await repo.listDisposals(w.db, q));
+  w.audit({ action: 'disposal.read', childIds: [...new Set(items.map((i) => i.childId))], basis: 'role', detail: { returned: items.length } });
+  return { items };
+}
+
+export async function getDisposal(w: Work, id: string): Promise<DisposalView> {
+  requireRole(w, 'disposal.read', RECORDS_ROLES);
+  const v = await view(w, id);
+  w.audit({ action: 'disposal.read', childIds: [v.childId], basis: 'role', entityType: 'disposal', entityId: id });
+  return v;
+}
+
+export async function certificate(w: Work, id: string) {
+  requireRole(w, 'disposal.read', RECORDS_ROLES);
+  const found = await repo.certificateOf(w.db, id);
+  if (found === undefined) throw new DomainError('NOT_FOUND', 'That disposal has not been carried out, so it has no certificate.');
+  w.audit({ action: 'disposal.read', childIds: [String((found.certificate['record'] as { childId: string }).childId)], basis: 'role', entityType: 'disposal', entityId: id, detail: { part: 'certificate' } });
+  return found;
+}
