@@ -244,12 +244,13 @@ describe('name matching rules', () => {
     expect(texts('J.R. was present.', [jamie])).toEqual([]);
   });
 
+  // A name that is a catastrophic pattern, and long runs that would make a backtracking
+  // matcher crawl: the matcher neither interprets the name nor hangs (the test's own
+  // time limit is the guard; speed itself is measured in bench/, not here).
   it('treats names as text, never as patterns', () => {
     const odd: KnownPerson = { id: 'x', kind: 'third-party', givenName: '(a+)+$', familyName: '.*' };
-    const started = performance.now();
     expect(texts(`${'a'.repeat(50_000)}! a.* .*`, [odd])).toEqual([]);
     expect(texts(`Sarah${' '.repeat(100_000)}x`, [sarah])).toEqual(['Sarah']);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('attributes a shared family name to everyone it may belong to', () => {

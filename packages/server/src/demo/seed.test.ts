@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, systemClock } from '@safekeep/core';
+import { ROLES } from '@safekeep/core';
 import { startHarness, type Harness } from '../../test/harness.js';
 import { verifyAuditTrail } from '../audit/audit.service.js';
 import { DEMO_PASSWORD, seedDemo, type DemoResult } from './seed.js';
@@ -10,7 +10,7 @@ let result: DemoResult;
 beforeAll(async () => {
   // The app's clock is the seed's: the worklist then sees the history as of today.
   h = await startHarness({ now: new Date().toISOString() });
-  result = await seedDemo(h.database, h.blobs, systemClock);
+  result = await seedDemo(h.database, h.blobs, h.clock);
 }, 600_000);
 afterAll(async () => h.close());
 
@@ -32,7 +32,7 @@ describe('the demo authority', () => {
         (select count(*)::int from entry e where e.child_id = c.id) as entries,
         (select count(*)::int from involvement i where i.child_id = c.id) as involvements,
         (select count(*)::int from allocation a where a.child_id = c.id and a.ended_at is null) as allocations
-      from child c`);
+      from child c join case_record r on r.child_id = c.id where r.status = 'open'`);
     expect(perChild.length).toBeGreaterThanOrEqual(35);
     expect(perChild.length).toBeLessThanOrEqual(45);
     for (const c of perChild) {
@@ -41,6 +41,23 @@ describe('the demo authority', () => {
       expect(c.involvements).toBeGreaterThan(0);
       expect(c.allocations).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('also keeps archived paper-era records: closed, past their dates, held by the IICSA hold, their files in boxes', async () => {
+    const old = await one(sql<{ id: string; open: number; files: number; holds: string[]; status: string; destruction_date: string | null }>`
+      select c.id, (select count(*)::int from involvement i where i.child_id = c.id and i.end_date is null) as open,
+             (select count(*)::int from paper_file f where f.child_id = c.id) as files,
+             (select array_agg(name order by name) from sk_child_active_holds(c.id)) as holds, l.status, l.destruction_date::text
+      from child c join case_record r on r.child_id = c.id left join retention_label l on l.child_id = c.id
+      where r.status = 'archived'`);
+    expect(old.length).toBeGreaterThanOrEqual(3);
+    for (const c of old) {
+      expect(c.open, c.id).toBe(0);
+      expect(c.files, c.id).toBeGreaterThan(0);
+      expect(c.status).toBe('determined');
+      expect(c.holds).toContain('iicsa');
+    }
+    expect(old.some((c) => c.destruction_date === '2071-03-01')).toBe(true);
   });
 
   it('has corrected entries (second versions), documents on disk, siblings and closed involvements', async () => {
@@ -97,8 +114,10 @@ describe('the demo authority', () => {
     }
     const trail = await verifyAuditTrail(h.db);
     expect(trail.ok).toBe(true);
-    const times = await one(sql<{ backwards: number }>`select count(*)::int as backwards from audit_event a join audit_event b on b.seq = a.seq + 1 where b.at < a.at`);
-    expect(times[0]?.backwards).toBe(0);
+    const backwards = await one(sql<{ seq: string; action: string; at: Date; nextAction: string; nextAt: Date }>`
+      select a.seq::text, a.action, a.at, b.action as "nextAction", b.at as "nextAt"
+      from audit_event a join audit_event b on b.seq = a.seq + 1 where b.at < a.at limit 5`);
+    expect(backwards).toEqual([]);
   });
 
   it('lets a demo user sign in with the printed password and see their team’s children', async () => {
@@ -111,7 +130,7 @@ describe('the demo authority', () => {
   });
 
   it('is created once: a second start reuses it', async () => {
-    const again = await seedDemo(h.database, h.blobs, systemClock);
+    const again = await seedDemo(h.database, h.blobs, h.clock);
     expect(again).toMatchObject({ created: false, authority: result.authority });
     expect(again.logins.length).toBe(result.logins.length);
   });
