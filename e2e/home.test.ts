@@ -22,6 +22,11 @@ afterAll(async () => {
 describe('the placeholder home page in a real browser', () => {
   it('says what Safekeep is and leads to the API documentation, which renders the OpenAPI', async () => {
     const page = await browser.newPage();
+    // The security headers' Content-Security-Policy must not block anything these pages need.
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
+    });
     await page.goto(server.url);
     expect(await page.title()).toContain('Safekeep');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Case records for children’s services');
@@ -29,6 +34,10 @@ describe('the placeholder home page in a real browser', () => {
     await page.waitForURL(/\/api\/docs/);
     await page.getByText('Safekeep API').first().waitFor({ timeout: 30_000 });
     await page.getByText('/api/v1/children/{id}/entries').first().waitFor();
+    // Open one operation: its schemas, examples and "Try it out" render without a violation.
+    await page.getByText('/api/v1/session').first().click();
+    await page.getByRole('button', { name: 'Try it out' }).first().waitFor();
+    expect(blocked).toEqual([]);
     await page.screenshot({ path: join(tmpdir(), 'safekeep-e2e-docs.png') });
     await page.close();
   });

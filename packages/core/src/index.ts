@@ -19,3 +19,6 @@ export * from './retention.js';
 export * from './retention-seed.js';
 export * from './holds.js';
 export * from './disposal.js';
+export * from './redaction.js';
+export * from './sar.js';
+export * from './merkle.js';

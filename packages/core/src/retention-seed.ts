@@ -1,6 +1,6 @@
 import type { FieldProblem } from './errors.js';
 import type { BuiltInInvolvementKind } from './kinds.js';
-import { RETENTION_TRIGGERS, type DeathRule, type RetentionRule, type RetentionTrigger, type RuleCondition, type RuleSubject } from './retention.js';
+import { RETENTION_TRIGGERS, RETENTION_YEARS_MAX, RETENTION_YEARS_MIN, type DeathRule, type RetentionRule, type RetentionTrigger, type RuleCondition, type RuleSubject } from './retention.js';
 
 /**
  * How the default schedule (`domain/retention-schedule.json`) is read. The file says in
@@ -86,12 +86,20 @@ const TRIGGERS_FOR: Record<RuleSubject, readonly RetentionTrigger[]> = {
   service: RETENTION_TRIGGERS,
 };
 
-/** What is wrong with a schedule as a whole, each problem naming its field (`rules[3].trigger`). */
+const inBounds = (years: number) => Number.isInteger(years) && years >= RETENTION_YEARS_MIN && years <= RETENTION_YEARS_MAX;
+const BOUNDS = `must be whole years from ${RETENTION_YEARS_MIN} to ${RETENTION_YEARS_MAX}`;
+
+/**
+ * What is wrong with a schedule as a whole, each problem naming its field as request
+ * validation does (`rules.3.trigger`).
+ */
 export function scheduleProblems(rules: readonly RetentionRule[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   rules.forEach((r, i) => {
-    const at = `rules[${i}]`;
+    const at = `rules.${i}`;
+    if (r.years !== null && !inBounds(r.years)) problems.push({ field: `${at}.years`, message: BOUNDS });
+    if (r.deathRule !== null && !inBounds(r.deathRule.years)) problems.push({ field: `${at}.deathRule.years`, message: BOUNDS });
     if (seen.has(r.id)) problems.push({ field: `${at}.id`, message: `appears twice: ${r.id}` });
     seen.add(r.id);
     if (!TRIGGERS_FOR[r.appliesTo].includes(r.trigger)) {

@@ -225,7 +225,8 @@ export function carerRetentionLabel(rules: readonly RetentionRule[], facts: Care
     if (rule.trigger === 'lastEntry') {
       applied.push({ rule, outcome: outcomeFrom(rule, facts.endedOn === null ? null : facts.lastEntryOn ?? facts.endedOn) });
     } else if (facts.endReason === null) {
-      applied.push({ rule, outcome: { state: 'pending', waitingFor: rule.trigger } });
+      // A rule with no period needs a person's decision whatever the ending (as the database labels it).
+      applied.push({ rule, outcome: rule.years === null ? { state: 'review' } : { state: 'pending', waitingFor: rule.trigger } });
     } else if (rule.trigger === endTrigger) {
       applied.push({ rule, outcome: outcomeFrom(rule, facts.endedOn) });
     }

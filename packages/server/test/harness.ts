@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -11,6 +12,8 @@ import { openPglite, openPostgres, type Database } from '../src/db/connect.js';
 import { WorkRunner, type Work } from '../src/db/work.js';
 import { BlobStore } from '../src/documents/blob-store.js';
 import { buildApp } from '../src/http/app.js';
+import type { CookieOptions } from '../src/http/cookie-session.js';
+import type { LoginRateLimit } from '../src/http/login-rate-limit.js';
 import type { App } from '../src/http/app-types.js';
 import { DEFAULT_SESSION_POLICY, hashToken, type SessionPolicy } from '../src/users/sessions.service.js';
 import { hashPassword } from '../src/users/passwords.js';
@@ -95,6 +98,11 @@ export interface HarnessOptions {
   sessionPolicy?: SessionPolicy;
   limits?: { jsonBodyBytes: number; uploadBytes: number };
   database?: Database;
+  /** Sign-in limits per address and username. Tests sign in often from one address: by default the limits are high enough never to bite. */
+  loginRateLimit?: LoginRateLimit | false;
+  /** The server's logger (default none, or SAFEKEEP_TEST_LOG's level). */
+  logger?: FastifyBaseLogger;
+  cookies?: CookieOptions;
 }
 
 /** A Safekeep app on a fresh database, a pinned clock and a temporary document store. */
@@ -114,7 +122,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sessionPolicy,
     limits: options.limits ?? { jsonBodyBytes: 1024 * 1024, uploadBytes: 50 * 1024 * 1024 },
     // SAFEKEEP_TEST_LOG=error (or debug…) shows the server's log while debugging a test.
-    logger: process.env['SAFEKEEP_TEST_LOG'] !== undefined ? pino({ level: process.env['SAFEKEEP_TEST_LOG'] }) : false,
+    logger: options.logger ?? (process.env['SAFEKEEP_TEST_LOG'] !== undefined ? pino({ level: process.env['SAFEKEEP_TEST_LOG'] }) : false),
+    loginRateLimit: options.loginRateLimit ?? { windowSeconds: 60, perIp: 1_000_000, perUsername: 1_000_000 },
+    ...(options.cookies !== undefined ? { cookies: options.cookies } : {}),
   });
   const runner = new WorkRunner(database.db, clock);
 

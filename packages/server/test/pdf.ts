@@ -65,3 +65,38 @@ export function decodeCode128(png: Buffer): string {
   if (result.getBarcodeFormat() !== BarcodeFormat.CODE_128) throw new Error(`expected Code 128, read ${BarcodeFormat[result.getBarcodeFormat()]}`);
   return result.getText();
 }
+
+/** Each page's size in points (72 to the inch), as a printer would read it: [width, height]. */
+export async function pdfPageSizes(bytes: Buffer): Promise<Array<[number, number]>> {
+  return withPdf(bytes, async (pdf) => {
+    const sizes: Array<[number, number]> = [];
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const { width, height } = (await pdf.getPage(n)).getViewport({ scale: 1 });
+      sizes.push([width, height]);
+    }
+    return sizes;
+  });
+}
+
+/** The canvas pdf.js makes for itself in Node (@napi-rs/canvas). */
+interface NodeCanvas {
+  canvas: { toBuffer(type: 'image/png'): Buffer };
+  context: unknown;
+}
+
+/**
+ * Renders one page (1-based) as a PNG, as a scanner would see the printed page, with
+ * pdf.js’s own Node canvas. `scale` 3 is 216 dpi.
+ */
+export async function renderPagePng(bytes: Buffer, pageNumber = 1, scale = 3): Promise<Buffer> {
+  return withPdf(bytes, async (pdf) => {
+    const page = await pdf.getPage(pageNumber);
+    const viewport = page.getViewport({ scale });
+    const factory = pdf.canvasFactory as { create(width: number, height: number): NodeCanvas };
+    const { canvas, context } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    await page.render({ canvasContext: context, canvas, viewport }).promise;
+    const png = canvas.toBuffer('image/png');
+    page.cleanup();
+    return png;
+  });
+}

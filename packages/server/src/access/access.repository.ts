@@ -1,30 +1,49 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { ALLOCATION_NEEDS_ROLE, ALLOCATION_ROLES, hasRole, type Actor } from '@safekeep/core';
+import { ALLOCATION_NEEDS_ROLE, ALLOCATION_ROLES, hasRole, type Actor, type Role } from '@safekeep/core';
 import type { DB } from '../db/schema.js';
 
 /**
  * The one decision of who may see a child's record, written once as SQL and used
- * everywhere: single reads, search, lists and counts all filter through it.
+ * everywhere: single reads, search, lists, counts and the access explanation all go
+ * through it.
  *
  *   head-of-service   every record                                   basis role:head-of-service
  *   allocated         a current allocation of this user to the child basis allocation:<role>
  *   team              a current allocation of anyone in the user's
  *                     team (social workers and team managers only)   basis team
+ *   grant             an unrevoked, unexpired grant on a recorded
+ *                     legal basis; read-only, limited to its scope   basis grant:<basis>:<grant id>
+ *   break-glass       an emergency opening, for a few minutes        basis break-glass:<id>
  *
- * Admins manage users and read no child content; other roles reach a record only
- * through the bases above (later: grants, break-glass).
+ * and then the restriction: a record restricted to named people is seen by them alone,
+ * whatever other basis anyone has (break-glass included: a restriction exists for the
+ * cases where an emergency is not a reason to look). Admins manage users and read no
+ * child content; other roles reach a record only through the bases above.
  */
 export interface AccessRow {
   child_id: string;
   basis: string;
 }
 
-/** Rows (child_id, basis) for every record the actor may see, as a subquery. */
-export function accessRowsSql(actor: Actor, today: string) {
+/** Who is looking and when: a unit of work (Work) is one. Grants and break-glass expire on the minute, by `now`. */
+export interface Viewer {
+  actor: Actor;
+  today: string;
+  now: Date;
+}
+
+/** Bases that give the whole record (not a grant's scope). */
+export const isFullBasis = (basis: string): boolean => !basis.startsWith('grant:');
+
+/** Rows (child_id, basis) for every record the viewer may see, as a subquery. */
+export function accessRowsSql(v: Viewer, options: { ignoreRestriction?: boolean } = {}) {
+  const { actor, today, now } = v;
   // An allocation counts only while the person still holds the role it needs: an IRO
   // who is no longer an IRO does not keep reading the child's record.
   const held = ALLOCATION_ROLES.filter((r) => hasRole(actor, ALLOCATION_NEEDS_ROLE[r]));
   const parts = [];
+  // Administrators manage users and read no child content, whatever is recorded for them.
+  if (isAdminOnly(actor)) return sql<AccessRow>`(select null::uuid as child_id, null::text as basis where false)`;
   if (held.length > 0) {
     parts.push(sql`select a.child_id, 'allocation:' || a.role as basis from allocation a
         where a.user_id = ${actor.userId} and a.ended_at is null and a.starts_on <= ${today} and a.role in (${sql.join(held)})`);
@@ -39,30 +58,68 @@ export function accessRowsSql(actor: Actor, today: string) {
   if (hasRole(actor, 'head-of-service')) {
     parts.push(sql`select r.child_id, 'role:head-of-service' as basis from case_record r`);
   }
-  if (parts.length === 0) parts.push(sql`select null::uuid as child_id, null::text as basis where false`);
-  return sql<AccessRow>`(${sql.join(parts, sql` union all `)})`;
+  parts.push(sql`select g.child_id, 'grant:' || g.basis || ':' || g.id as basis from access_grant g
+      where g.user_id = ${actor.userId} and g.expires_at > ${now}
+        and not exists (select 1 from access_grant_revocation x where x.grant_id = g.id)`);
+  if (hasRole(actor, ...BREAK_GLASS_ROLES)) {
+    parts.push(sql`select b.child_id, 'break-glass:' || b.id as basis from break_glass b
+        where b.user_id = ${actor.userId} and b.expires_at > ${now}`);
+  }
+  const union = sql.join(parts, sql` union all `);
+  // Only the access explanation asks what a user would see but for a restriction.
+  if (options.ignoreRestriction === true) return sql<AccessRow>`(${union})`;
+  return sql<AccessRow>`(select x.child_id, x.basis from (${union}) x where ${notRestrictedFor(v, sql.ref('x.child_id'))})`;
 }
 
-/** A WHERE condition: the child id in `column` is one the actor may see. */
-export function canSeeChild(actor: Actor, today: string, column: Expression<string> | string): Expression<SqlBool> {
+function notRestrictedFor(v: Viewer, ref: Expression<unknown>) {
+  return sql<SqlBool>`not exists (select 1 from restriction_current rc where rc.child_id = ${ref} and not (${v.actor.userId}::uuid = any(rc.allowed_user_ids)))`;
+}
+
+/** Holds only the admin role: manages users, never reads a child's record. */
+export const isAdminOnly = (actor: Actor): boolean => actor.roles.length > 0 && actor.roles.every((r) => r === 'admin');
+
+/** Roles that may open a record by break-glass: people who work with children. */
+export const BREAK_GLASS_ROLES: readonly Role[] = ['social-worker', 'team-manager', 'iro'];
+
+/** A WHERE condition: the child id in `column` is one the viewer may see. */
+export function canSeeChild(v: Viewer, column: Expression<string> | string): Expression<SqlBool> {
   const ref = typeof column === 'string' ? sql.ref(column) : column;
-  if (hasRole(actor, 'head-of-service')) return sql<SqlBool>`true`;
-  return sql<SqlBool>`${ref} in (select child_id from ${accessRowsSql(actor, today)} as access)`;
+  // Head of service sees every record: only a restriction can stand in the way (the
+  // same rule as accessRowsSql, without building every row).
+  if (hasRole(v.actor, 'head-of-service')) return notRestrictedFor(v, ref);
+  return sql<SqlBool>`${ref} in (select child_id from ${accessRowsSql(v)} as access)`;
 }
 
-/** The most specific basis first: allocation, then team, then role. */
-const BASIS_ORDER = sql`case when basis like 'allocation:%' then 0 when basis = 'team' then 1 else 2 end, basis`;
+/** The most specific basis first: allocation, team, role, grant, break-glass. */
+const BASIS_RANK = (b: string) => (b.startsWith('allocation:') ? 0 : b === 'team' ? 1 : b.startsWith('role:') ? 2 : b.startsWith('grant:') ? 3 : 4);
+const BASIS_ORDER = sql`case when basis like 'allocation:%' then 0 when basis = 'team' then 1 when basis like 'role:%' then 2 when basis like 'grant:%' then 3 else 4 end, basis`;
 
-/** A scalar subquery: the actor's best basis for seeing `childId`, or null. For single statements that check as they write. */
-export function bestBasisSql(actor: Actor, today: string, childId: string) {
-  return sql<string | null>`(select basis from ${accessRowsSql(actor, today)} as access where child_id = ${childId} order by ${BASIS_ORDER} limit 1)`;
+/** A scalar subquery: the viewer's best full basis for `childId` (never a grant), or null. For single statements that check as they write. */
+export function bestBasisSql(v: Viewer, childId: string) {
+  return sql<string | null>`(select basis from ${accessRowsSql(v)} as access where child_id = ${childId} and basis not like 'grant:%' order by ${BASIS_ORDER} limit 1)`;
 }
 
-/** Every basis on which the actor may see this child (empty: no access), most specific first. */
-export async function accessBases(db: Kysely<DB>, actor: Actor, today: string, childId: string): Promise<string[]> {
-  const result = await sql<AccessRow>`select basis from ${accessRowsSql(actor, today)} as access where child_id = ${childId}`.execute(db);
-  const order = (b: string) => (b.startsWith('allocation:') ? 0 : b === 'team' ? 1 : 2);
-  return [...new Set(result.rows.map((r) => r.basis))].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+/** Every basis on which the viewer may see this child (empty: no access), most specific first. */
+export async function accessBases(db: Kysely<DB>, v: Viewer, childId: string): Promise<string[]> {
+  const result = await sql<AccessRow>`select basis from ${accessRowsSql(v)} as access where child_id = ${childId}`.execute(db);
+  return [...new Set(result.rows.map((r) => r.basis))].sort((a, b) => BASIS_RANK(a) - BASIS_RANK(b) || a.localeCompare(b));
+}
+
+/**
+ * A condition on an entry aliased `alias`: within what the viewer may see of its record.
+ * A full basis shows every entry; a grant only the entries within its scope (kinds, and
+ * the London date the entry happened between from and to).
+ */
+export function entryInScopeSql(v: Viewer, alias = 'e') {
+  const e = sql.raw(alias);
+  return sql<SqlBool>`(exists (select 1 from ${accessRowsSql(v)} as access where access.child_id = ${e}.child_id and access.basis not like 'grant:%')
+    or exists (select 1 from access_grant g
+      where g.child_id = ${e}.child_id and g.user_id = ${v.actor.userId} and g.expires_at > ${v.now}
+        and not exists (select 1 from access_grant_revocation x where x.grant_id = g.id)
+        and ${notRestrictedFor(v, sql.ref('g.child_id'))}
+        and (g.kinds is null or ${e}.kind = any(g.kinds))
+        and (g.from_date is null or (${e}.occurred_at at time zone 'Europe/London')::date >= g.from_date)
+        and (g.to_date is null or (${e}.occurred_at at time zone 'Europe/London')::date <= g.to_date)))`;
 }
 
 export async function recordStatus(db: Kysely<DB>, childId: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import { DomainError, hasRole, type AuditAction, type Role } from '@safekeep/core';
 import type { Work } from '../db/work.js';
-import { accessBases, recordExists, recordStatus } from './access.repository.js';
+import { accessBases, entryInScopeSql, isFullBasis, recordExists, recordStatus } from './access.repository.js';
 
 /** Roles that may add to a record they can see. Admins, inspectors and others only read, if that. */
 export const WRITING_ROLES: readonly Role[] = ['social-worker', 'team-manager', 'head-of-service', 'iro'];
@@ -11,27 +11,50 @@ export type AccessMode = 'read' | 'write';
  * Checks the actor may read (or write to) this child's record and returns the basis, to
  * be written on the audit event. A record that does not exist is NOT_FOUND; one the actor
  * may not see is ACCESS_DENIED, audited, and the reply never carries the child's name.
+ *
+ * A grant (court order, subject access, care leaver, inspection) is read-only and shows
+ * only its scope, so it counts only where the caller says it filters by scope
+ * (`grantScope`: the child's details, chronology, entries and documents) and never for
+ * writing. The returned basis then starts with `grant:`; see isScopedBasis.
  */
-export async function requireChildAccess(w: Work, childId: string, action: AuditAction, mode: AccessMode = 'read'): Promise<string> {
-  const bases = await accessBases(w.db, w.actor, w.today, childId);
-  const allowed = bases.length > 0 && (mode === 'read' || hasRole(w.actor, ...WRITING_ROLES));
-  if (allowed) {
+export async function requireChildAccess(w: Work, childId: string, action: AuditAction, mode: AccessMode = 'read', options: { grantScope?: boolean } = {}): Promise<string> {
+  const bases = await accessBases(w.db, w, childId);
+  const usable = mode === 'write' ? (hasRole(w.actor, ...WRITING_ROLES) ? bases.filter(isFullBasis) : []) : options.grantScope === true ? bases : bases.filter(isFullBasis);
+  const basis = usable[0];
+  if (basis !== undefined) {
     if (mode === 'write') {
       const status = await recordStatus(w.db, childId);
       if (status === 'archived') throw new DomainError('RECORD_ARCHIVED', 'This record is archived and read-only. Reopen it to add to it.');
       if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
     }
     w.touches(childId);
-    return bases[0] ?? 'unknown';
+    return basis;
   }
   const status = await recordStatus(w.db, childId);
   if (status === undefined) throw new DomainError('NOT_FOUND', 'There is no child record with that id.');
   if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
-  w.auditDenied({ action, childIds: [childId], detail: { reason: bases.length > 0 ? 'read-only' : 'no-basis', mode } });
+  const onlyGrants = bases.length > 0 && !bases.some(isFullBasis);
+  const reason = bases.length === 0 ? 'no-basis' : onlyGrants ? 'grant-scope' : 'read-only';
+  w.auditDenied({ action, childIds: [childId], detail: { reason, mode } });
   throw new DomainError(
     'ACCESS_DENIED',
-    bases.length > 0 ? 'You can read this record but not add to it.' : 'You do not have access to this record. Access comes from allocation to the child or their team.',
+    reason === 'no-basis'
+      ? 'You do not have access to this record. Access comes from allocation to the child or their team, or a recorded legal basis.'
+      : reason === 'grant-scope'
+        ? mode === 'write'
+          ? 'Your access to this record is through a grant, which is read-only.'
+          : 'Your access to this record is through a grant, which shows the child’s details, chronology, entries and documents within its scope.'
+        : 'You can read this record but not add to it.',
   );
+}
+
+/** The basis is a grant's: reads must be limited to the grant's scope (entryInScopeSql). */
+export const isScopedBasis = (basis: string): boolean => !isFullBasis(basis);
+
+/** For a read on a grant's basis: is this entry within the viewer's scope? (The same SQL the chronology filters by.) */
+export async function entryWithinScope(w: Work, entryId: string): Promise<boolean> {
+  const row = await w.db.selectFrom('entry as e').select('e.id').where('e.id', '=', entryId).where(entryInScopeSql(w, 'e')).executeTakeFirst();
+  return row !== undefined;
 }
 
 /**

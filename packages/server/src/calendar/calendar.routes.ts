@@ -22,7 +22,7 @@ export function registerCalendarRoutes(app: App, deps: RouteDeps): void {
     {
       schema: {
         tags: ['calendar'],
-        summary: 'Rename the authority or choose its nation’s bank holidays (admin); visit deadlines are worked out again',
+        summary: 'Rename the authority or choose its nation’s bank holidays (admin); open drafts’ visit deadlines are worked out again',
         body: Obj({ name: Type.Optional(NonBlank(200)), holidayRegion: Type.Optional(Region) }),
         response: { 200: Authority },
       },
@@ -54,7 +54,7 @@ export function registerCalendarRoutes(app: App, deps: RouteDeps): void {
     {
       schema: {
         tags: ['calendar'],
-        summary: 'Load GOV.UK’s bank-holidays.json (admin): each nation’s list is replaced from its first year onwards',
+        summary: 'Load GOV.UK’s bank-holidays.json (admin): each nation’s holidays are replaced for the years the file covers; open drafts’ deadlines are worked out again',
         body: Type.Object({ 'england-and-wales': Type.Optional(GovUkDivision), scotland: Type.Optional(GovUkDivision), 'northern-ireland': Type.Optional(GovUkDivision) }, { additionalProperties: false }),
         response: { 200: Obj({ imported: Type.Array(Obj({ region: Type.String(), from: Type.Union([Type.String(), Type.Null()]), count: Type.Integer() })), deadlinesRecomputed: Type.Integer() }) },
       },

@@ -130,4 +130,35 @@ describe('group entries (R9)', () => {
     expect(decision.body).toMatchObject({ errors: [{ field: 'entry.kind' }] });
     expect(await h.db.selectFrom('entry').select('id').execute()).toHaveLength(before.length);
   });
+
+  it('lets only roles that add to children’s records write group entries and duplicates, never on a read-only grant', async () => {
+    const one = await createChild(h, team.worker);
+    const outsider = await teamWithStaff(h);
+    const granted = await createChild(h, outsider.worker);
+    const grant = (userId: string, childId: string, basis: string) =>
+      h.db
+        .insertInto('access_grant')
+        .values({ child_id: childId, user_id: userId, basis, reference: 'Order 12/2026', expires_at: '2027-06-15T10:00:00Z', granted_at: h.clock.now(), granted_by: outsider.manager.id })
+        .execute();
+    // A social worker who may read another team's child under a court order: a grant is read-only.
+    await grant(team.worker.id, granted.id, 'court-order');
+    const before = await h.db.selectFrom('entry').select('id').execute();
+    const group = await h.request('POST', '/api/v1/entries/group', { user: team.worker, body: { childIds: [one.id, granted.id], entry } });
+    expect(group.status).toBe(403);
+    expect(group.body).toMatchObject({ errors: [{ field: 'childIds.1' }] });
+    // An inspector who is a home's manager and may read a placed child under a grant still adds nothing to the child's record.
+    const inspector = await h.user(['inspector']);
+    const { carerId, entryId } = await carerWithEntry('Note for the inspector.');
+    await h.db.insertInto('carer_allocation').values({ carer_id: carerId, user_id: inspector.id, role: 'home-manager', created_at: h.clock.now(), created_by: team.manager.id }).execute();
+    await grant(inspector.id, granted.id, 'inspection');
+    expect((await h.request('GET', `/api/v1/carers/${carerId}/entries`, { user: inspector })).status).toBe(200);
+    const duplicates = await h.request('POST', `/api/v1/carers/${carerId}/entries/${entryId}/duplicates`, { user: inspector, body: { childIds: [granted.id] } });
+    expect(duplicates.status).toBe(403);
+    const preview = await h.request('POST', `/api/v1/carers/${carerId}/entries/${entryId}/duplicates/preview`, { user: inspector, body: { childIds: [granted.id] } });
+    expect(preview.status).toBe(403);
+    expect(await h.db.selectFrom('entry').select('id').execute()).toHaveLength(before.length);
+    // Ids in capitals name the same children.
+    const upper = await h.request('POST', '/api/v1/entries/group/preview', { user: team.worker, body: { childIds: [one.id.toUpperCase(), (await createChild(h, team.worker)).id.toUpperCase()], entry } });
+    expect(upper.status).toBe(200);
+  });
 });

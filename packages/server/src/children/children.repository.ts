@@ -1,6 +1,6 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely';
-import type { Actor, ChildDetails, ExistingChild } from '@safekeep/core';
-import { canSeeChild } from '../access/access.repository.js';
+import type { ChildDetails, ExistingChild } from '@safekeep/core';
+import { canSeeChild, type Viewer } from '../access/access.repository.js';
 import type { DB, NewRow, Row } from '../db/schema.js';
 
 export async function insertCaseRecord(db: Kysely<DB>, childId: string, at: Date, by: string | null): Promise<void> {
@@ -99,14 +99,13 @@ export type SearchTerm =
  */
 export async function searchChildren(
   db: Kysely<DB>,
-  actor: Actor,
-  today: string,
+  viewer: Viewer,
   term: SearchTerm,
   after: { sortName: string; id: string } | null,
   limit: number,
 ): Promise<Array<Row<'child'>>> {
   const matching = (qb: QueryCreator<DB>) => {
-    let q = qb.selectFrom('child').selectAll().where(canSeeChild(actor, today, 'child.id'));
+    let q = qb.selectFrom('child').selectAll().where(canSeeChild(viewer, 'child.id'));
     switch (term.kind) {
       case 'all':
         break;

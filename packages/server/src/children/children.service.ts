@@ -170,7 +170,7 @@ async function describeCandidates(w: Work, candidates: Array<{ id: string; reaso
   const shown = [];
   let hidden = false;
   for (const c of candidates) {
-    const child = (await accessBases(w.db, w.actor, w.today, c.id)).length > 0 ? await repo.findChild(w.db, c.id) : undefined;
+    const child = (await accessBases(w.db, w, c.id)).length > 0 ? await repo.findChild(w.db, c.id) : undefined;
     if (child === undefined) {
       hidden = true;
       continue;
@@ -181,7 +181,7 @@ async function describeCandidates(w: Work, candidates: Array<{ id: string; reaso
 }
 
 export async function getChild(w: Work, id: string): Promise<ChildView> {
-  const basis = await requireChildAccess(w, id, 'child.read');
+  const basis = await requireChildAccess(w, id, 'child.read', 'read', { grantScope: true });
   w.audit({ action: 'child.read', childIds: [id], basis, entityType: 'child', entityId: id });
   return loadChildView(w, id);
 }
@@ -213,7 +213,7 @@ async function relationshipViews(w: Work, rels: Array<Row<'relationship'>>): Pro
   const names = await repo.childNames(w.db, rels.map((r) => r.related_child_id));
   const out: RelationshipView[] = [];
   for (const r of rels) {
-    const visible = (await accessBases(w.db, w.actor, w.today, r.related_child_id)).length > 0;
+    const visible = (await accessBases(w.db, w, r.related_child_id)).length > 0;
     const name = names.get(r.related_child_id);
     out.push({
       id: r.id,
@@ -253,7 +253,7 @@ export async function searchChildren(w: Work, q: string | undefined, limit: numb
   }
   const term = parseSearch(q);
   const after = decodeCursor(cursor, { s: 'text', i: 'uuid' });
-  const rows = await repo.searchChildren(w.db, w.actor, w.today, term, after === null ? null : { sortName: after.s, id: after.i }, limit + 1);
+  const rows = await repo.searchChildren(w.db, w, term, after === null ? null : { sortName: after.s, id: after.i }, limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   w.audit({ action: 'child.search', childIds: page.map((r) => r.id), detail: { searchedBy: term.kind, results: page.length } });

@@ -4,6 +4,7 @@ import { openPglite, openPostgres, type Database } from '../db/connect.js';
 import { freePort, freshDatabaseFlags, runCli, serve } from '../../test/cli.js';
 import { testEngine } from '../../test/engine.js';
 import { verifyAuditTrail } from '../audit/audit.service.js';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The command line exactly as API.md describes it, run as separate processes. */
@@ -46,6 +47,33 @@ describe(`safekeep CLI on ${testEngine()}`, () => {
     const users = await database.db.selectFrom('app_user').select(['username', 'password_hash', 'roles']).execute();
     await database.close();
     expect(users).toEqual([{ username: 'alice', password_hash: expect.stringMatching(/^\$argon2id\$/) as unknown, roles: ['social-worker', 'iro'] }]);
+  });
+
+  it('holidays import takes GOV.UK’s file, a date listed twice once, leaves other years alone, and refuses a bad file naming the problem', async () => {
+    const target = await freshDatabaseFlags();
+    const file = join(target.dir, 'bank-holidays.json');
+    const events = [
+      { title: 'New Year’s Day', date: '2027-01-01', notes: '', bunting: true },
+      { title: 'New Year’s Day', date: '2027-01-01', notes: '', bunting: true },
+      { title: 'Good Friday', date: '2027-03-26', notes: '', bunting: false },
+    ];
+    await writeFile(file, JSON.stringify({ 'england-and-wales': { division: 'england-and-wales', events } }));
+    const ok = await runCli(['holidays', 'import', file, ...target.flags]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('england-and-wales: 2 holidays from 2027-01-01');
+    await writeFile(file, JSON.stringify({ 'england-and-wales': { division: 'england-and-wales', events: [{ title: 'Leap day', date: '2027-02-29' }] } }));
+    const bad = await runCli(['holidays', 'import', file, ...target.flags]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('england-and-wales.events.0.date');
+    await writeFile(file, '<html>not JSON</html>');
+    const notJson = await runCli(['holidays', 'import', file, ...target.flags]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toContain(file);
+    const database = await openDirect(target);
+    const dates = (await database.db.selectFrom('bank_holiday').select('date').where('region', '=', 'england-and-wales').orderBy('date').execute()).map((r) => r.date);
+    await database.close();
+    expect(dates.filter((d) => d.startsWith('2027-'))).toEqual(['2027-01-01', '2027-03-26']);
+    expect(dates).toEqual(expect.arrayContaining(['2026-12-25', '2028-12-25', '2030-12-25']));
   });
 
   it('refuses --data-dir with --database-url, listing the problem', async () => {

@@ -7,7 +7,12 @@ import { configFrom, type DatabaseFlags } from './shared.js';
 
 /** `safekeep holidays import FILE`: loads GOV.UK's bank-holidays.json (https://www.gov.uk/bank-holidays.json). */
 export async function holidaysImportCommand(file: string, flags: DatabaseFlags): Promise<void> {
-  const data = JSON.parse(await readFile(file, 'utf8')) as GovUkBankHolidays;
+  let data: GovUkBankHolidays;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8')) as GovUkBankHolidays; // checked by importHolidays
+  } catch (e) {
+    throw new Error(`${file}: not GOV.UK's bank-holidays.json (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
   const config = configFrom(flags);
   const { database } = await prepare(config, systemClock);
   try {

@@ -8,6 +8,13 @@ import { configFrom, describeDatabase, type DatabaseFlags } from './shared.js';
 
 const COLUMNS = ['type', 'id', 'reference', 'record_status', 'retention_status', 'destruction_date', 'rule_ids', 'holds', 'blockers'] as const;
 
+/** Text columns: each at least as wide as its heading, so the table lines up under it. */
+const WIDTHS = [5, 36, 14, 13, 16, 16, 30, 12, 0] as const;
+
+function textLine(values: readonly string[]): string {
+  return `${values.map((c, i) => c.padEnd(WIDTHS[i] ?? 0)).join('  ').trimEnd()}\n`;
+}
+
 function cells(r: ReportRow): string[] {
   return [r.type, r.id, r.reference ?? '', r.recordStatus, r.labelStatus, r.destructionDate ?? '', r.ruleIds.join(' '), r.holds.join(' '), r.blockers.join(' ')];
 }
@@ -28,12 +35,12 @@ export async function retentionReportCommand(flags: DatabaseFlags & { csv?: bool
     bar.start(total, 0);
     const out = process.stdout;
     if (flags.csv === true) out.write(stringify([[...COLUMNS]]));
-    else out.write(`Retention report for ${describeDatabase(config)}, ${today}\n\n`);
+    else out.write(`Retention report for ${describeDatabase(config)}, ${today}\n\n${textLine(COLUMNS)}`);
     const summary = { disposable: 0, held: 0, notExpired: 0, undetermined: 0, destroyed: 0 };
     let done = 0;
     for await (const row of reportRows(database.db, today)) {
       if (flags.csv === true) out.write(stringify([cells(row)]));
-      else out.write(`${cells(row).map((c, i) => c.padEnd([5, 36, 12, 9, 10, 10, 30, 12, 0][i] ?? 0)).join('  ').trimEnd()}\n`);
+      else out.write(textLine(cells(row)));
       if (row.recordStatus === 'destroyed') summary.destroyed += 1;
       else if (row.blockers.length === 0) summary.disposable += 1;
       if (row.holds.length > 0) summary.held += 1;

@@ -1,8 +1,8 @@
-import { pino } from 'pino';
 import { systemClock } from '@safekeep/core';
 import { prepare } from '../bootstrap.js';
 import { seedDemo, DEMO_PASSWORD } from '../demo/seed.js';
 import { buildApp } from '../http/app.js';
+import { createLogger } from '../http/logging.js';
 import { scheduleHousekeeping } from '../jobs/housekeeping.js';
 import { configFrom, describeDatabase, type DatabaseFlags } from './shared.js';
 
@@ -14,7 +14,7 @@ interface Flags extends DatabaseFlags {
 
 export async function serveCommand(flags: Flags): Promise<void> {
   const config = configFrom(flags);
-  const logger = pino({ level: config.logLevel, base: { service: 'safekeep' } });
+  const logger = createLogger({ level: config.logLevel, base: { service: 'safekeep' } });
   console.log(`Safekeep is starting on ${describeDatabase(config)}…`);
   const { database, blobs, adminCreated } = await prepare(config, systemClock);
 
@@ -29,6 +29,10 @@ export async function serveCommand(flags: Flags): Promise<void> {
     blobs,
     sessionPolicy: config.session,
     limits: config.limits,
+    loginRateLimit: config.loginRateLimit,
+    cookies: { secure: config.cookieSecure },
+    trustProxy: config.trustProxy,
+    breakGlassMinutes: config.breakGlassMinutes,
     logger,
   });
   const stopHousekeeping = scheduleHousekeeping(database.db, blobs, systemClock, (e) => logger.error({ err: { message: (e as Error).message } }, 'housekeeping failed'));

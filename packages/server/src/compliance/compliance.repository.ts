@@ -131,13 +131,17 @@ export async function draftsWithDeadlines(db: Kysely<DB>, ids: string[], visible
   return rows.map((r) => ({ childId: r.child_id, entryId: r.id, kind: r.kind, title: r.title, occurredAt: r.occurred_at, recordingDueBy: r.recording_due_by, finalisedAt: null, authorId: r.created_by }));
 }
 
-/** Visits recorded after their deadline since `since`, newest first. */
-export async function lateRecordings(db: Kysely<DB>, ids: string[], since: Date, limit: number): Promise<RecordingFact[]> {
+/**
+ * Visits recorded after their deadline, newest first: those that happened since `since`
+ * (a child's compliance), or with `recordedSince`, those recorded since then (a worklist).
+ */
+export async function lateRecordings(db: Kysely<DB>, ids: string[], since: Date, limit: number, options: { recordedSince?: boolean } = {}): Promise<RecordingFact[]> {
   if (ids.length === 0) return [];
+  const after = options.recordedSince === true ? sql`e.finalised_at >= ${since}` : sql`e.occurred_at >= ${since}`;
   const { rows } = await sql<{ child_id: string; id: string; kind: string; title: string; occurred_at: Date; recording_due_by: Date; finalised_at: Date; created_by: string }>`
     select e.child_id, e.id, e.kind, v.title, e.occurred_at, e.recording_due_by, e.finalised_at, e.created_by
       from entry e join entry_version v on v.entry_id = e.id and v.version = e.current_version
-     where e.child_id = any(${ids}::uuid[]) and e.finalised_at > e.recording_due_by and e.occurred_at >= ${since}
+     where e.child_id = any(${ids}::uuid[]) and e.finalised_at > e.recording_due_by and ${after}
      order by e.occurred_at desc limit ${limit}`.execute(db);
   return rows.map((r) => ({ childId: r.child_id, entryId: r.id, kind: r.kind, title: r.title, occurredAt: r.occurred_at, recordingDueBy: r.recording_due_by, finalisedAt: r.finalised_at, authorId: r.created_by }));
 }

@@ -38,7 +38,7 @@ const WorkItem = Obj({
   childName: Type.String(),
   area: StringEnum(['timescale', 'content', 'recording'] as const),
   item: Type.String(),
-  status: StringEnum(['overdue', 'due-soon', 'missing'] as const),
+  status: StringEnum(['overdue', 'due-soon', 'missing', 'late'] as const, { description: 'late: a visit recorded after its deadline in the last four weeks (daysOverdue: how many days late).' }),
   dueBy: Nullable(Type.String()),
   daysOverdue: Nullable(Type.Integer()),
   detail: Type.String(),
@@ -65,7 +65,7 @@ export function registerComplianceRoutes(app: App, deps: RouteDeps): void {
     {
       schema: {
         tags: ['recording'],
-        summary: 'What is overdue, due soon or missing for a worker’s or a team’s children, most urgent first',
+        summary: 'What is overdue, due soon or missing for a worker’s or a team’s children, most urgent first; then visits recently recorded late',
         querystring: Obj({ userId: Type.Optional(Uuid), teamId: Type.Optional(Uuid), groupBy: Type.Optional(StringEnum(['sibling-group'] as const)) }),
         response: { 200: Worklist },
       },

@@ -3,6 +3,7 @@ import {
   CONTENT_RULES,
   contentStatus,
   DomainError,
+  epochDay,
   hasRole,
   londonDate,
   statutoryTimescales,
@@ -137,7 +138,7 @@ export async function compliance(w: Work, childId: string): Promise<ComplianceRe
   return report;
 }
 
-export type WorkItemStatus = 'overdue' | 'due-soon' | 'missing';
+export type WorkItemStatus = 'overdue' | 'due-soon' | 'missing' | 'late';
 
 export interface WorkItem {
   childId: string;
@@ -153,7 +154,12 @@ export interface WorkItem {
 }
 
 const DAY = 86_400_000;
-const rank = (i: WorkItem) => (i.status === 'overdue' ? 0 : i.status === 'due-soon' ? 1 : 2);
+const RANK: Record<WorkItemStatus, number> = { overdue: 0, 'due-soon': 1, missing: 2, late: 3 };
+const rank = (i: WorkItem) => RANK[i.status];
+/** Whole London days from one instant's day to another's (a deadline at 23:59 is a day overdue at 00:30). */
+const londonDaysBetween = (from: Date | string, to: Date | string) => epochDay(londonDate(new Date(to))) - epochDay(londonDate(new Date(from)));
+/** How far back a worklist shows visits recorded late (the compliance view shows a year). */
+const LATE_WINDOW_DAYS = 28;
 
 export interface WorklistParams {
   userId?: string;
@@ -164,15 +170,17 @@ export interface WorklistParams {
 /**
  * What is overdue, coming due in the next fortnight, or missing for a worker's or a
  * team's children, most urgent first: overdue (longest overdue first), then due soon
- * (soonest first), then missing minimum contents. Only children the caller may see.
+ * (soonest first), then missing minimum contents, then visits recorded late in the last
+ * four weeks (as the compliance view lists them). Only children the caller may see.
  */
 export async function worklist(w: Work, p: WorklistParams) {
   if (p.userId !== undefined && p.teamId !== undefined) throw new DomainError('VALIDATION_FAILED', 'Give userId or teamId, not both.', { fields: [{ field: 'teamId', message: 'give userId or teamId, not both' }] });
   const scope = p.teamId !== undefined ? { teamId: p.teamId } : { userId: p.userId ?? w.actor.userId };
   await requireScope(w, scope);
   const allocated = await repo.allocatedChildIds(w.db, scope, w.today);
-  const visible = allocated.length === 0 ? [] : (await w.db.selectFrom('child').select('id').where('id', 'in', allocated).where(canSeeChild(w.actor, w.today, 'child.id')).execute()).map((r) => r.id);
+  const visible = allocated.length === 0 ? [] : (await w.db.selectFrom('child').select('id').where('id', 'in', allocated).where(canSeeChild(w, 'child.id')).execute()).map((r) => r.id);
   const { facts, reports: all } = await reports(w, visible, { full: false });
+  const late = await repo.lateRecordings(w.db, visible, new Date(w.now.getTime() - LATE_WINDOW_DAYS * DAY), 1000, { recordedSince: true });
   const items: WorkItem[] = [];
   for (const child of facts) {
     const r = all.get(child.id);
@@ -184,11 +192,26 @@ export async function worklist(w: Work, p: WorklistParams) {
       items.push({ childId: child.id, childName: name, area: 'timescale', item: t.item, status: t.status, dueBy: t.dueBy, daysOverdue: t.status === 'overdue' ? overdueDays : null, detail: t.explanation, rule: t.rule, entryId: null });
     }
     for (const d of r.overdueDrafts) {
-      const days = Math.floor((w.now.getTime() - Date.parse(d.recordingDueBy)) / DAY);
+      const days = londonDaysBetween(d.recordingDueBy, w.now);
       items.push({ childId: child.id, childName: name, area: 'recording', item: `${d.kind}-draft`, status: 'overdue', dueBy: d.recordingDueBy, daysOverdue: days, detail: `Draft “${d.title}” not finalised by its recording deadline.`, rule: 'Case Records and Retention procedure §1', entryId: d.entryId });
     }
     for (const d of r.draftsDueSoon) {
       items.push({ childId: child.id, childName: name, area: 'recording', item: `${d.kind}-draft`, status: 'due-soon', dueBy: d.recordingDueBy, daysOverdue: null, detail: `Draft “${d.title}” to be finalised.`, rule: 'Case Records and Retention procedure §1', entryId: d.entryId });
+    }
+    for (const l of late.filter((x) => x.childId === child.id)) {
+      const recordedOn = londonDate(l.finalisedAt ?? w.now);
+      items.push({
+        childId: child.id,
+        childName: name,
+        area: 'recording',
+        item: `${l.kind}-late`,
+        status: 'late',
+        dueBy: l.recordingDueBy.toISOString(),
+        daysOverdue: londonDaysBetween(l.recordingDueBy, l.finalisedAt ?? w.now),
+        detail: `“${l.title}” was recorded on ${recordedOn}, after its deadline (${londonDate(l.recordingDueBy)}).`,
+        rule: 'Case Records and Retention procedure §1',
+        entryId: l.entryId,
+      });
     }
     for (const c of r.contents) {
       if (c.status === 'missing' && c.requirement === 'minimum') {

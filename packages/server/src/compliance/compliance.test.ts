@@ -117,4 +117,44 @@ describe('worklists', () => {
     expect((await h.request('GET', `/api/v1/worklist?teamId=${t.teamId}`, { user: team.worker })).status).toBe(403);
     expect((await h.request('GET', `/api/v1/worklist?teamId=${t.teamId}&userId=${t.worker.id}`, { user: t.manager })).status).toBe(400);
   });
+
+  it('lists visits recently recorded late, as the compliance view does, after everything still to do', async () => {
+    const t = await teamWithStaff(h);
+    const a = await lookedAfterChild(t.worker, '2026-03-01');
+    // Monday 1 June: due by the end of Tuesday 2 June; recorded on 15 June.
+    const late = await post(t.worker, a.id, { kind: 'visit', visitType: 'statutory', occurredAt: '2026-06-01T10:00:00Z' });
+    const onTime = await post(t.worker, a.id, { kind: 'visit', visitType: 'other', occurredAt: '2026-06-12T10:00:00Z' });
+    const compliance = await h.request<{ lateRecordings: { recent: Array<{ entryId: string }> } }>('GET', `/api/v1/children/${a.id}/compliance`, { user: t.worker });
+    expect(compliance.body.lateRecordings.recent.map((r) => r.entryId)).toEqual([late.id]);
+    const list = await h.request<{ items: Array<{ childId: string; area: string; item: string; status: string; dueBy: string | null; daysOverdue: number | null; entryId: string | null }> }>('GET', '/api/v1/worklist', { user: t.worker });
+    expect(list.status).toBe(200);
+    const recording = list.body.items.filter((i) => i.area === 'recording');
+    expect(recording).toEqual([expect.objectContaining({ childId: a.id, item: 'visit-late', status: 'late', dueBy: '2026-06-02T22:59:59.999Z', daysOverdue: 13, entryId: late.id })]);
+    expect(recording.map((i) => i.entryId)).not.toContain(onTime.id);
+    const order = ['overdue', 'due-soon', 'missing', 'late'];
+    const statuses = list.body.items.map((i) => i.status);
+    expect(statuses).toEqual([...statuses].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+  });
+
+  it('decides overdue by the London day: half past midnight in summer is already the next day', async () => {
+    const t = await teamWithStaff(h);
+    // Looked after from Friday 15 May: the initial health assessment is due within 20 working days, on Monday 15 June.
+    const c = await lookedAfterChild(t.worker, '2026-05-15');
+    // Friday 12 June: recorded by the end of Monday 15 June, London time (22:59:59.999Z in summer).
+    const draft = await post(t.worker, c.id, { kind: 'visit', visitType: 'statutory', occurredAt: '2026-06-12T10:00:00Z', status: 'draft' });
+    type Item = { item: string; status: string; dueBy: string | null; daysOverdue: number | null; entryId: string | null };
+    const items = async () => (await h.request<{ items: Item[] }>('GET', '/api/v1/worklist', { user: t.worker })).body.items;
+    try {
+      h.clock.set('2026-06-15T22:30:00Z'); // 23:30 on Monday 15 June in London
+      const monday = await items();
+      expect(monday.find((i) => i.entryId === draft.id)).toMatchObject({ status: 'due-soon', daysOverdue: null });
+      expect(monday.find((i) => i.item === 'health-assessment')).toMatchObject({ dueBy: '2026-06-15', status: 'due-soon' });
+      h.clock.set('2026-06-15T23:30:00Z'); // still 15 June in UTC; 00:30 on Tuesday 16 June in London
+      const tuesday = await items();
+      expect(tuesday.find((i) => i.entryId === draft.id)).toMatchObject({ status: 'overdue', daysOverdue: 1 });
+      expect(tuesday.find((i) => i.item === 'health-assessment')).toMatchObject({ status: 'overdue', daysOverdue: 1 });
+    } finally {
+      h.clock.set('2026-06-15T10:00:00Z');
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { Type, type Static } from 'typebox';
+import { DEFAULT_LOGIN_RATE_LIMIT } from '../http/login-rate-limit.js';
 import { DEFAULT_SESSION_POLICY } from '../users/sessions.service.js';
 
 /**
@@ -28,6 +29,20 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    loginRateLimit: Type.Object(
+      {
+        windowSeconds: Type.Integer({ minimum: 1, maximum: 24 * 3600 }),
+        perIp: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        perUsername: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** Mark session cookies Secure (and name them __Host-…). Off only for plain-http development away from localhost. */
+    cookieSecure: Type.Boolean(),
+    /** How long a break-glass opening lasts. */
+    breakGlassMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
+    /** Fastify's trustProxy: false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+    trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 100 }), Type.String({ minLength: 1 })]),
     limits: Type.Object(
       {
         jsonBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
@@ -65,6 +80,21 @@ function integer(name: string, raw: string | undefined, fallback: number, proble
   return Number(raw);
 }
 
+function boolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|yes|1|on)$/i.test(raw)) return true;
+  if (/^(false|no|0|off)$/i.test(raw)) return false;
+  problems.push(`${name} must be true or false, not "${raw}"`);
+  return fallback;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || /^false$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
   const problems: string[] = [];
   if (flags.dataDir !== undefined && flags.databaseUrl !== undefined) {
@@ -84,6 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd 
       throttleAfter: integer('SAFEKEEP_LOGIN_THROTTLE_AFTER', env['SAFEKEEP_LOGIN_THROTTLE_AFTER'], DEFAULT_SESSION_POLICY.throttleAfter, problems),
       lockAfter: integer('SAFEKEEP_LOGIN_LOCK_AFTER', env['SAFEKEEP_LOGIN_LOCK_AFTER'], DEFAULT_SESSION_POLICY.lockAfter, problems),
     },
+    loginRateLimit: {
+      windowSeconds: integer('SAFEKEEP_LOGIN_RATE_WINDOW_SECONDS', env['SAFEKEEP_LOGIN_RATE_WINDOW_SECONDS'], DEFAULT_LOGIN_RATE_LIMIT.windowSeconds, problems),
+      perIp: integer('SAFEKEEP_LOGIN_RATE_PER_IP', env['SAFEKEEP_LOGIN_RATE_PER_IP'], DEFAULT_LOGIN_RATE_LIMIT.perIp, problems),
+      perUsername: integer('SAFEKEEP_LOGIN_RATE_PER_USERNAME', env['SAFEKEEP_LOGIN_RATE_PER_USERNAME'], DEFAULT_LOGIN_RATE_LIMIT.perUsername, problems),
+    },
+    cookieSecure: boolean('SAFEKEEP_COOKIE_SECURE', env['SAFEKEEP_COOKIE_SECURE'], true, problems),
+    breakGlassMinutes: integer('SAFEKEEP_BREAK_GLASS_MINUTES', env['SAFEKEEP_BREAK_GLASS_MINUTES'], 30, problems),
+    trustProxy: trustProxy(env['SAFEKEEP_TRUST_PROXY']),
     limits: {
       jsonBodyBytes: integer('SAFEKEEP_MAX_JSON_BYTES', env['SAFEKEEP_MAX_JSON_BYTES'], 1024 * 1024, problems),
       uploadBytes: integer('SAFEKEEP_MAX_UPLOAD_BYTES', env['SAFEKEEP_MAX_UPLOAD_BYTES'], 50 * 1024 * 1024, problems),
@@ -112,6 +150,12 @@ const NAMES: Record<string, string> = {
   '/session/absoluteHours': 'SAFEKEEP_SESSION_ABSOLUTE_HOURS',
   '/session/throttleAfter': 'SAFEKEEP_LOGIN_THROTTLE_AFTER',
   '/session/lockAfter': 'SAFEKEEP_LOGIN_LOCK_AFTER',
+  '/loginRateLimit/windowSeconds': 'SAFEKEEP_LOGIN_RATE_WINDOW_SECONDS',
+  '/loginRateLimit/perIp': 'SAFEKEEP_LOGIN_RATE_PER_IP',
+  '/loginRateLimit/perUsername': 'SAFEKEEP_LOGIN_RATE_PER_USERNAME',
+  '/cookieSecure': 'SAFEKEEP_COOKIE_SECURE',
+  '/breakGlassMinutes': 'SAFEKEEP_BREAK_GLASS_MINUTES (1 to 240)',
+  '/trustProxy': 'SAFEKEEP_TRUST_PROXY',
   '/limits/jsonBodyBytes': 'SAFEKEEP_MAX_JSON_BYTES',
   '/limits/uploadBytes': 'SAFEKEEP_MAX_UPLOAD_BYTES',
 };

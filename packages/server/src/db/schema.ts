@@ -1,5 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AccessTables } from './schema-access.js';
+import type { AuditMerkleTables } from './schema-audit-merkle.js';
 import type { RetentionTables } from './schema-retention.js';
+import type { SarTables } from './schema-sars.js';
 
 /**
  * The database as Kysely sees it. DATE columns are strings (`YYYY-MM-DD`, see
@@ -277,7 +280,7 @@ export interface IdempotencyRecordTable {
   child_ids: Generated<string[]>;
 }
 
-export interface DB extends RetentionTables {
+export interface DB extends RetentionTables, AccessTables, SarTables, AuditMerkleTables {
   authority: AuthorityTable;
   team: TeamTable;
   app_user: AppUserTable;

@@ -60,6 +60,23 @@ describe('the demo authority', () => {
     expect(old.some((c) => c.destruction_date === '2071-03-01')).toBe(true);
   });
 
+  it('shows confidentiality at work: an inspector’s grants, a restricted record, a break-glass opening to review', async () => {
+    const [c] = await one(sql<{ grants: number; restricted: number; glass: number }>`
+      select (select count(*)::int from access_grant) as grants,
+             (select count(*)::int from restriction_current) as restricted,
+             (select count(*)::int from break_glass) as glass`);
+    expect(c?.grants).toBeGreaterThanOrEqual(1);
+    expect(c?.restricted).toBe(1);
+    expect(c?.glass).toBe(1);
+    const login = async (username: string) => (await h.request<{ token: string }>('POST', '/api/v1/session', { body: { username, password: DEMO_PASSWORD } })).body.token;
+    const inspector = await login('insp.olivia');
+    const seen = await h.request<{ items: Array<{ id: string }> }>('GET', '/api/v1/children', { token: inspector });
+    expect(seen.body.items.length).toBe(c?.grants);
+    expect((await h.request('GET', `/api/v1/children/${seen.body.items[0]?.id ?? ''}/entries`, { token: inspector })).status).toBe(200);
+    const review = await h.request<{ items: unknown[] }>('GET', '/api/v1/break-glass', { token: await login('dpo.sarah') });
+    expect(review.body.items).toHaveLength(1);
+  });
+
   it('has corrected entries (second versions), documents on disk, siblings and closed involvements', async () => {
     const [counts] = await one(sql<{ corrected: number; documents: number; siblings: number; closed: number; kinds: number }>`
       select (select count(*)::int from entry where current_version > 1) as corrected,

@@ -15,6 +15,7 @@ import { findTeamByName } from '../users/users.repository.js';
 import { createTeam, insertPreparedUser, prepareUser } from '../users/users.service.js';
 import { DEMO_AUTHORITY, STAFF, TEAMS } from './people.js';
 import { planCarers, planChildren, type CarerPlan, type ChildPlan } from './plan.js';
+import { seedAccessSide } from './access.js';
 import { seedRecordsSide } from './retention.js';
 
 export const DEMO_PASSWORD = 'safekeep-demo-2026';
@@ -96,6 +97,8 @@ export async function seedDemo(database: Database, blobs: BlobStore, clock: Cloc
   replay.set(now);
   say('Paper files, boxes, holds and notebooks…');
   await seedRecordsSide(runner, actors, state.carerIds, [...state.childIds.values()]);
+  say('Grants, a restricted record and a break-glass opening…');
+  await seedAccessSide(runner, actors);
   await system(async (w) => {
     await w.db.updateTable('authority').set({ demo_seeded_at: w.now }).execute();
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { DISPOSAL_APPROVER_ROLES, DomainError, hasRole, initials, refusalCode, type DisposalApproverRole, type DisposalBlocker } from '@safekeep/core';
+import { DISPOSAL_APPROVER_ROLES, DomainError, hasRole, initials, refusalCode, type AuditEventInput, type DisposalApproverRole, type DisposalBlocker } from '@safekeep/core';
 import { RECORDS_ROLES } from '../access/child-access.js';
 import { requireRole } from '../access/roles.js';
 import type { Work } from '../db/work.js';
@@ -118,8 +118,14 @@ export async function approveDisposal(w: Work, id: string, blobs: BlobStore): Pr
   const { blockers } = await childRetentionStatus(w, disposal.childId, { excludeDisposalId: id });
   if (blockers.length > 0) refuse(w, 'disposal.approve', disposal.childId, id, blockers);
   await repo.insertApproval(w.db, { disposalId: id, approverId: w.actor.userId, role: role as DisposalApproverRole, at: w.now });
-  w.audit({ action: 'disposal.approve', childIds, basis: 'role', entityType: 'disposal', entityId: id, detail: { role } });
-  if (disposal.approvals.length + 1 >= DISPOSAL_APPROVER_ROLES.length) await execute(w, id, blobs);
+  const approved: AuditEventInput = { action: 'disposal.approve', childIds, basis: 'role', entityType: 'disposal', entityId: id, detail: { role } };
+  if (disposal.approvals.length + 1 >= DISPOSAL_APPROVER_ROLES.length) {
+    // The approval goes into the audit trail before the execution it causes.
+    await w.auditNow(approved);
+    await execute(w, id, blobs);
+  } else {
+    w.audit(approved);
+  }
   return view(w, id);
 }
 
@@ -161,7 +167,8 @@ async function execute(w: Work, id: string, blobs: BlobStore): Promise<void> {
     holds: { activeAtExecution: [], released: await repo.releasedHoldsCovering(w.db, childId) },
     reason: disposal.reason,
     requested: { by: disposal.requestedBy, at: disposal.requestedAt },
-    approvals: [...disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })), { by: { id: w.actor.userId, displayName: w.actor.displayName }, role: approvingRoleOf(w, disposal), at: w.now.toISOString() }],
+    // Both approvals, this one included (it was inserted just before).
+    approvals: disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })),
     executedAt: w.now.toISOString(),
   };
   const sha256 = createHash('sha256')
@@ -172,10 +179,6 @@ async function execute(w: Work, id: string, blobs: BlobStore): Promise<void> {
   await repo.setAuditSeq(w.db, id, seq);
   const released = await repo.removeRecord(w.db, childId, w.now, w.actor.userId, `Destroyed under disposal ${id}`);
   w.afterCommit((db) => removeReleasedBlobs(db, blobs, released));
-}
-
-function approvingRoleOf(w: Work, disposal: DisposalView): string {
-  return DISPOSAL_APPROVER_ROLES.find((r) => hasRole(w.actor, r) && !disposal.approvals.some((a) => a.role === r)) ?? 'unknown';
 }
 
 export async function listDisposals(w: Work, q: { childId?: string; status: 'awaiting-approval' | 'executed' | 'all' }): Promise<{ items: DisposalView[] }> {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DomainError, type EntryKind } from '@safekeep/core';
-import { requireChildAccess } from '../access/child-access.js';
+import { entryWithinScope, isScopedBasis, requireChildAccess } from '../access/child-access.js';
 import type { Kysely } from 'kysely';
 import type { DB, Row } from '../db/schema.js';
 import type { Work } from '../db/work.js';
@@ -77,7 +77,8 @@ export async function createDocumentEntry(w: Work, blobs: BlobStore, childId: st
 export async function openDocument(w: Work, id: string): Promise<Row<'document'>> {
   const doc = await repo.findDocument(w.db, id);
   if (doc === undefined) throw new DomainError('NOT_FOUND', 'There is no document with that id.');
-  const basis = await requireChildAccess(w, doc.child_id, 'document.read');
+  const basis = await requireChildAccess(w, doc.child_id, 'document.read', 'read', { grantScope: true });
+  if (isScopedBasis(basis) && !(await entryWithinScope(w, doc.entry_id))) throw new DomainError('NOT_FOUND', 'There is no document with that id.');
   w.audit({ action: 'document.read', childIds: [doc.child_id], basis, entityType: 'document', entityId: id });
   return doc;
 }

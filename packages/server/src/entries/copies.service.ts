@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { anonymise, DomainError, invalid, normaliseName, type Person, type Replacement } from '@safekeep/core';
-import { accessBases, recordExists } from '../access/access.repository.js';
+import { anonymise, DomainError, hasRole, invalid, normaliseName, type Person, type Replacement } from '@safekeep/core';
+import { accessBases, isFullBasis, recordStatus } from '../access/access.repository.js';
+import { WRITING_ROLES } from '../access/child-access.js';
 import type { DB } from '../db/schema.js';
 import type { Work } from '../db/work.js';
 
@@ -65,22 +66,32 @@ export async function copiesFor(db: Kysely<DB>, targets: NamedChild[], title: st
 
 /**
  * Each target child must exist (400, naming the position) and the author must be able to
- * add to their record (403, naming it); any failure writes nothing.
+ * add to their record (403, naming it): a role that writes to records (WRITING_ROLES, as
+ * for one entry) and a full basis for each child, never a grant's read-only one. Ids are
+ * returned in lower case, as stored. Any failure writes nothing.
  */
 export async function requireWritableChildren(w: Work, childIds: string[], field: string): Promise<Array<NamedChild & { basis: string }>> {
-  const unique = [...new Set(childIds)];
-  if (unique.length !== childIds.length) throw invalid({ field, message: 'must not name a child twice' });
+  if (!hasRole(w.actor, ...WRITING_ROLES)) {
+    w.auditDenied({ action: 'entry.create', detail: { reason: 'role', via: field } });
+    throw new DomainError('ACCESS_DENIED', 'Your role does not add to children’s records.');
+  }
+  const ids = childIds.map((id) => id.toLowerCase());
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw invalid({ field, message: 'must not name a child twice' });
   const rows = await w.db.selectFrom('child').select(['id', 'given_name', 'family_name']).where('id', 'in', unique.length > 0 ? unique : ['00000000-0000-0000-0000-000000000000']).execute();
   const found = new Map(rows.map((r) => [r.id, r]));
-  const missing = childIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
+  const missing = ids.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
   if (missing.length > 0) throw invalid(missing.map((m) => ({ field: `${field}.${m.i}`, message: 'there is no child record with that id' })));
   const out: Array<NamedChild & { basis: string }> = [];
-  for (const [i, id] of childIds.entries()) {
-    const bases = await accessBases(w.db, w.actor, w.today, id);
-    if (bases.length === 0 || !(await recordExists(w.db, id))) {
+  for (const [i, id] of ids.entries()) {
+    const bases = (await accessBases(w.db, w, id)).filter(isFullBasis);
+    const status = await recordStatus(w.db, id);
+    if (bases.length === 0 || status === undefined) {
       w.auditDenied({ action: 'entry.create', childIds: [id], detail: { reason: 'no-basis', via: field } });
       throw new DomainError('ACCESS_DENIED', 'You cannot add to one of these children’s records.', { fields: [{ field: `${field}.${i}`, message: 'you cannot add to this child’s record' }] });
     }
+    if (status === 'archived') throw new DomainError('RECORD_ARCHIVED', 'One of these records is archived and read-only. Reopen it to add to it.', { fields: [{ field: `${field}.${i}`, message: 'this record is archived' }] });
+    if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'One of these records was destroyed under an approved disposal.', { fields: [{ field: `${field}.${i}`, message: 'this record was destroyed' }] });
     const r = found.get(id);
     w.touches(id);
     if (r !== undefined) out.push({ id, givenName: r.given_name, familyName: r.family_name, basis: bases[0] ?? 'unknown' });

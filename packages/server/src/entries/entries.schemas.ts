@@ -63,7 +63,8 @@ export const ChronologyQuery = Obj({
   ...PageQuery,
 });
 
-export const VersionParams = Obj({ id: Uuid, n: Type.Integer({ minimum: 1 }) });
+/** A version number: at most what the database's integer holds, so a huge one is a 400, not an overflow. */
+export const VersionParams = Obj({ id: Uuid, n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 
 /** Each child's copy of a text written once (a group entry, a carer record entry), before saving. */
 export const Copies = Obj({

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { addDays, DomainError, hasRole, invalid, isCalendarDate, londonStartOfDay, type EntryKind, type EntryStatus } from '@safekeep/core';
-import { bestBasisSql, canSeeDraft, entryVisibleSql } from '../access/access.repository.js';
-import { requireChildAccess, WRITING_ROLES } from '../access/child-access.js';
+import { bestBasisSql, canSeeDraft, entryInScopeSql, entryVisibleSql } from '../access/access.repository.js';
+import { entryWithinScope, isScopedBasis, requireChildAccess, WRITING_ROLES } from '../access/child-access.js';
 import { auditEventCtes } from '../audit/audit.repository.js';
 import type { Row } from '../db/schema.js';
 import { auditRecordFor, type Work } from '../db/work.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import * as repo from './entries.repository.js';
-import { checkFieldsSchema, checkKindRules, headColumns, SYSTEM_FIELDS } from './entry-rules.js';
+import { checkFieldsSchema, checkKindRules, headColumns, KINDS_WITH_RECORD_RULES, SYSTEM_FIELDS } from './entry-rules.js';
 import { docRef, recording, toView, versionSummary, type DocumentRef, type EntryView } from './entry-views.js';
 
 export type { DocumentRef, EntryView, VersionSummary } from './entry-views.js';
@@ -78,6 +78,10 @@ function newEntryView(w: Work, childId: string, kind: string, v: repo.NewVersion
  */
 export async function createEntry(w: Work, childId: string, input: NewEntryInput): Promise<EntryView> {
   const occurredAt = checkOccurredAt(input.occurredAt, w.now);
+  // Rules that read the record (a decision's sources, a cross-reference) come after the
+  // access check, so that someone who may not add to it learns nothing from them. Other
+  // kinds' rules read only the request; the insert below checks access as it writes.
+  if (KINDS_WITH_RECORD_RULES.has(input.kind)) await requireChildAccess(w, childId, 'entry.create', 'write');
   await checkKindRules(w, childId, input.kind, input.fields ?? {});
   const id = randomUUID();
   const version = firstVersion(w, id, input, occurredAt);
@@ -88,7 +92,7 @@ export async function createEntry(w: Work, childId: string, input: NewEntryInput
     { id, childId, kind: input.kind, createdBy: w.actor.userId },
     version,
     head,
-    canWrite ? bestBasisSql(w.actor, w.today, childId) : sql<null>`null::text`,
+    canWrite ? bestBasisSql(w, childId) : sql<null>`null::text`,
     (b, when) => auditEventCtes(auditRecordFor(w, { action: 'entry.create', childIds: [childId], entityType: 'entry', entityId: id, detail: { kind: input.kind, status: version.status } }), b, when),
   );
   if (basis === null) {
@@ -123,7 +127,8 @@ export async function loadEntry(w: Work, id: string, withVersions: boolean): Pro
 async function visibleHead(w: Work, id: string, action: 'entry.read' | 'entry.correct', mode: 'read' | 'write'): Promise<{ head: Row<'entry'>; basis: string }> {
   const head = await repo.findEntryHead(w.db, id);
   if (head === undefined) throw new DomainError('NOT_FOUND', 'There is no entry with that id.');
-  const basis = await requireChildAccess(w, head.child_id, action, mode);
+  const basis = await requireChildAccess(w, head.child_id, action, mode, { grantScope: mode === 'read' });
+  if (isScopedBasis(basis) && !(await entryWithinScope(w, id))) throw new DomainError('NOT_FOUND', 'There is no entry with that id.');
   if (head.status === 'draft' && !(await canSeeDraft(w.db, w.actor, head.created_by))) {
     throw new DomainError('NOT_FOUND', 'There is no entry with that id.');
   }
@@ -210,7 +215,8 @@ export async function correctEntry(w: Work, id: string, c: Correction, action: '
     JSON.stringify(next.fields) === JSON.stringify(current.fields);
   if (unchanged) throw invalid({ field: 'body', message: 'the correction changes nothing: give at least one changed field' });
   await repo.insertVersion(w.db, next);
-  if ((await repo.advanceHead(w.db, id, current.version, next, await headColumns(w, kind, next, current.finalised_at))) !== 1) {
+  const derived = await headColumns(w, kind, next, { finalisedAt: current.finalised_at, recordingDueBy: current.recording_due_by });
+  if ((await repo.advanceHead(w.db, id, current.version, next, derived)) !== 1) {
     throw new DomainError('CONFLICT', 'Someone else corrected this entry at the same moment. Reload it and try again.');
   }
   w.audit({ action, childIds: [head.child_id], basis, entityType: 'entry', entityId: id, detail: { version: next.version, status: next.status } });
@@ -219,8 +225,9 @@ export async function correctEntry(w: Work, id: string, c: Correction, action: '
 
 /** Finalises a draft: a new version, final, from which the entry is only ever corrected. */
 export async function finaliseEntry(w: Work, id: string, note?: string): Promise<EntryView> {
-  const head = await repo.findEntryHead(w.db, id);
-  if (head?.status === 'final') throw new DomainError('CONFLICT', 'This entry is already final.');
+  // Access first: whether someone else's entry is final is not for those who may not change it.
+  const { head } = await visibleHead(w, id, 'entry.correct', 'write');
+  if (head.status === 'final') throw new DomainError('CONFLICT', 'This entry is already final.');
   return correctEntry(w, id, { status: 'final', reason: note?.trim() || 'Finalised' }, 'entry.finalise');
 }
 
@@ -243,14 +250,14 @@ function boundary(value: string | undefined, field: string, end: boolean): Date 
 
 /** The chronology, newest first, filtered and cursor-paged; others' drafts are left out. */
 export async function listEntries(w: Work, childId: string, p: ChronologyParams): Promise<{ items: EntryView[]; nextCursor: string | null }> {
-  const basis = await requireChildAccess(w, childId, 'entry.list');
+  const basis = await requireChildAccess(w, childId, 'entry.list', 'read', { grantScope: true });
   const from = boundary(p.from, 'from', false);
   const to = boundary(p.to, 'to', true);
   if (from !== undefined && to !== undefined && from > to) throw invalid({ field: 'to', message: 'must not be before from' });
   const after = decodeCursor(p.cursor, { o: 'instant', i: 'uuid' });
   const rows = await repo.chronology(w.db, {
     childId,
-    visible: entryVisibleSql(w.actor),
+    visible: isScopedBasis(basis) ? sql<SqlBool>`(${entryVisibleSql(w.actor)} and ${entryInScopeSql(w, 'e')})` : entryVisibleSql(w.actor),
     ...(p.kind !== undefined ? { kinds: p.kind } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),

@@ -51,6 +51,13 @@ describe('entries are append-only', () => {
     const v1 = await h.request<EntryBody>('GET', `/api/v1/entries/${created.body.id}/versions/1`, { user: worker });
     expect(v1.body).toMatchObject({ version: 1, currentVersion: 2, body: 'Saw the child in the garden.' });
     expect((await h.request('GET', `/api/v1/entries/${created.body.id}/versions/3`, { user: worker })).status).toBe(404);
+    expect((await h.request('GET', `/api/v1/entries/${created.body.id}/versions/2147483647`, { user: worker })).status).toBe(404);
+    for (const n of ['2147483648', '99999999999999999999', '0', '1.5', 'x']) {
+      const res = await h.request<{ code: string; errors: Array<{ field: string }> }>('GET', `/api/v1/entries/${created.body.id}/versions/${n}`, { user: worker });
+      expect(res.status, n).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors.map((e) => e.field), n).toContain('n');
+    }
   });
 
   it('queues simultaneous corrections of one entry: each gets its own version, none fails', async () => {

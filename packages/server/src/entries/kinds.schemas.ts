@@ -72,7 +72,8 @@ export const KIND_FIELDS = {
     decidedBy: NonBlank(200, 'Who decided: a user id, or the name of a person or body (a court, a panel).'),
     informedBy: Type.Optional(Type.Array(Uuid, { maxItems: 100, uniqueItems: true, description: 'Entries in this child’s record that informed the decision.' })),
     childView: ChildView,
-    parentViews: Type.Array(ParentView, { maxItems: 10 }),
+    parentViews: Type.Array(ParentView, { maxItems: 10, description: 'Each parent’s view, or why it was not obtained; empty only with noParentViewsReason.' }),
+    noParentViewsReason: Type.Optional(NonBlank(2_000, 'Why no parent’s view is recorded at all (no parent involved, both parents dead…). Needed when parentViews is empty.')),
   },
   'child-contribution': {
     childsProperty: Type.Literal(true, { description: 'Marked as the child’s property (R5).' }),

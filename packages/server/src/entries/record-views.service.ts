@@ -4,6 +4,7 @@ import { entryVisibleSql } from '../access/access.repository.js';
 import { requireChildAccess } from '../access/child-access.js';
 import type { Work } from '../db/work.js';
 import * as repo from './entries.repository.js';
+import { isUuid } from './entry-rules.js';
 import { docRef, toView, type DocumentRef, type EntryView } from './entry-views.js';
 
 /**
@@ -112,25 +113,32 @@ export interface DecisionLink {
 export async function decisionTrail(w: Work, childId: string) {
   const basis = await requireChildAccess(w, childId, 'entry.list');
   const decisions = await entriesOfKind(w, childId, 'decision', false);
-  const linked = [...new Set(decisions.flatMap((d) => (d.fields['informedBy'] as string[] | undefined) ?? []))];
+  const informedByOf = (d: EntryView) => ((d.fields['informedBy'] as string[] | undefined) ?? []).map((id) => id.toLowerCase());
+  const linked = [...new Set(decisions.flatMap(informedByOf))];
   const rows = linked.length === 0 ? [] : await repo.chronologyByIds(w.db, childId, linked, entryVisibleSql(w.actor));
   const byId = new Map(rows.map((r) => [r.entry_id, r]));
-  const deciders = decisions.map((d) => String(d.fields['decidedBy'])).filter((v) => /^[0-9a-f-]{36}$/.test(v));
+  // decidedBy is a user id (any case) or a name: only a real UUID is looked up.
+  const deciderId = (d: EntryView) => {
+    const v = String(d.fields['decidedBy']).trim();
+    return isUuid(v) ? v.toLowerCase() : null;
+  };
+  const deciders = [...new Set(decisions.map(deciderId).filter((v): v is string => v !== null))];
   const users = deciders.length === 0 ? [] : await w.db.selectFrom('app_user').select(['id', 'display_name']).where('id', 'in', deciders).execute();
   const userName = new Map(users.map((u) => [u.id, u.display_name]));
   w.audit({ action: 'entry.list', childIds: [childId], basis, detail: { view: 'decisions', returned: decisions.length } });
   return {
     items: decisions.map((d) => {
-      const informedBy = ((d.fields['informedBy'] as string[] | undefined) ?? []).map((id): DecisionLink => {
+      const informedBy = informedByOf(d).map((id): DecisionLink => {
         const r = byId.get(id);
         return { entryId: id, kind: r?.kind ?? null, title: r?.title ?? null, occurredAt: r?.occurred_at.toISOString() ?? null, available: r !== undefined };
       });
-      const decidedBy = String(d.fields['decidedBy']);
+      const id = deciderId(d);
+      const name = id === null ? undefined : userName.get(id);
       return {
         ...d,
-        decidedBy: { text: decidedBy, user: userName.has(decidedBy) ? { id: decidedBy, displayName: userName.get(decidedBy) ?? '' } : null },
+        decidedBy: { text: String(d.fields['decidedBy']), user: id !== null && name !== undefined ? { id, displayName: name } : null },
         informedBy,
-        informs: decisions.filter((o) => ((o.fields['informedBy'] as string[] | undefined) ?? []).includes(d.id)).map((o) => o.id),
+        informs: decisions.filter((o) => informedByOf(o).includes(d.id)).map((o) => o.id),
       };
     }),
   };

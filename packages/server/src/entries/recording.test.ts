@@ -73,6 +73,23 @@ describe('recording deadlines (R4)', () => {
     const read = await h.request('GET', `/api/v1/entries/${String(late.body['id'])}`, { user: team.worker });
     expect(read.body).toMatchObject({ recordedLate: true });
   });
+
+  it('keeps a finalised visit’s deadline and lateness through a correction, even of when it happened', async () => {
+    const c = await createChild(h, team.worker);
+    const late = await post(team.worker, c.id, visit('statutory', '2026-12-17T15:00:00Z'));
+    const id = String(late.body['id']);
+    const corrected = await h.request('POST', `/api/v1/entries/${id}/versions`, { user: team.worker, body: { occurredAt: '2026-12-22T15:00:00Z', reason: 'The visit was on the 22nd' } });
+    expect(corrected.status).toBe(201);
+    expect(corrected.body).toMatchObject({ version: 2, occurredAt: '2026-12-22T15:00:00.000Z', recordingDueBy: '2026-12-18T23:59:59.999Z', recordedLate: true, recordingState: 'late' });
+    const other = await h.request('POST', `/api/v1/entries/${id}/versions`, { user: team.worker, body: { visitType: 'other', reason: 'It was not the statutory visit' } });
+    expect(other.body).toMatchObject({ version: 3, recordingDueBy: '2026-12-18T23:59:59.999Z', recordedLate: true });
+    // A draft is not yet recorded: its deadline follows its corrections until it is finalised.
+    const draft = await post(team.worker, c.id, visit('statutory', '2026-12-17T15:00:00Z', { status: 'draft' }));
+    const moved = await h.request('POST', `/api/v1/entries/${String(draft.body['id'])}/versions`, { user: team.worker, body: { occurredAt: '2026-12-22T15:00:00Z', reason: 'Wrong day' } });
+    expect(moved.body).toMatchObject({ recordingDueBy: '2026-12-23T23:59:59.999Z', recordingState: 'pending' });
+    const final = await h.request('POST', `/api/v1/entries/${String(draft.body['id'])}/finalise`, { user: team.worker });
+    expect(final.body).toMatchObject({ recordingDueBy: '2026-12-23T23:59:59.999Z', recordedLate: false });
+  });
 });
 
 describe('drafts (seen by the author and their manager only)', () => {
@@ -169,12 +186,76 @@ describe('plans, decisions and the child’s own contributions', () => {
       [{ ...decision, childView: { view: 'x' } }, 'childView'],
       [{ ...decision, informedBy: ['6f1c2a34-0000-4000-8000-000000000000'] }, 'informedBy.0'],
       [{ ...decision, parentViews: [{ name: 'Mother', relationship: 'mother' }] }, 'parentViews.0'],
+      [{ ...decision, parentViews: [] }, 'parentViews'],
+      [{ ...decision, parentViews: [], noParentViewsReason: '  ' }, 'noParentViewsReason'],
+      [{ ...decision, decidedBy: '00000000-0000-0000-0000-00000000000g' }, 'decidedBy'],
+      [{ ...decision, decidedBy: '6F1C2A34-0000-4000-8000-000000000000' }, 'decidedBy'],
+      [{ ...decision, decidedBy: 'abcdef01-2345-6789-abcd-ef01234567' }, 'decidedBy'],
     ];
     for (const [body, field] of cases) {
       const res = await post(team.worker, c.id, JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
       expect(res.status, field).toBe(400);
       expect((res.body['errors'] as Array<{ field: string }>).map((e) => e.field), field).toContain(field);
     }
+  });
+
+  it('takes a decider’s id in any case, a name however odd, and never fails on one that is almost an id', async () => {
+    const c = await createChild(h, team.worker);
+    const base = {
+      kind: 'decision',
+      occurredAt: '2026-12-02T10:00:00Z',
+      title: 'Decision',
+      body: '',
+      decision: 'Stay put.',
+      rationale: 'Settled.',
+      childView: { notObtainedReason: 'Too young' },
+      parentViews: [],
+      noParentViewsReason: 'Both parents have died.',
+    };
+    const upper = await post(team.worker, c.id, { ...base, decidedBy: `  ${team.manager.id.toUpperCase()}  ` });
+    expect(upper.status, JSON.stringify(upper.body)).toBe(201);
+    expect(upper.body).toMatchObject({ parentViews: [], noParentViewsReason: 'Both parents have died.' });
+    const hyphens = await post(team.worker, c.id, { ...base, decidedBy: '-'.repeat(36) });
+    expect(hyphens.status).toBe(201);
+    const trail = await h.request<{ items: Array<{ id: string; decidedBy: { text: string; user: { id: string } | null } }> }>('GET', `/api/v1/children/${c.id}/decisions`, { user: team.worker });
+    expect(trail.status).toBe(200);
+    const by = new Map(trail.body.items.map((i) => [i.id, i.decidedBy.user?.id ?? null]));
+    expect(by.get(String(upper.body['id']))).toBe(team.manager.id);
+    expect(by.get(String(hyphens.body['id']))).toBeNull();
+    const bad = await h.request('POST', `/api/v1/entries/${String(upper.body['id'])}/versions`, { user: team.worker, body: { decidedBy: '00000000-0000-0000-0000-00000000000g', reason: 'x' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: [{ field: 'decidedBy' }] });
+  });
+
+  it('checks access to the child before the kind’s rules: an outsider learns nothing from them', async () => {
+    const c = await createChild(h, team.worker);
+    const known = await createEntry(h, team.worker, c.id);
+    const draft = await post(team.colleague, c.id, { kind: 'case-note', occurredAt: '2026-12-01T10:00:00Z', title: 'Draft', body: '', status: 'draft' });
+    const outsider = await h.user(['social-worker']);
+    const decision = {
+      kind: 'decision',
+      occurredAt: '2026-12-02T10:00:00Z',
+      title: 'Decision',
+      body: '',
+      decision: 'x',
+      rationale: 'y',
+      decidedBy: 'Panel',
+      childView: { notObtainedReason: 'Too young' },
+      parentViews: [{ name: 'Mother', relationship: 'mother', view: 'Agrees.' }],
+    };
+    const withKnown = await post(outsider, c.id, { ...decision, informedBy: [known.id] });
+    const withUnknown = await post(outsider, c.id, { ...decision, informedBy: ['6f1c2a34-0000-4000-8000-000000000000'] });
+    expect([withKnown.status, withUnknown.status]).toEqual([403, 403]);
+    expect(withKnown.body['detail']).toBe(withUnknown.body['detail']);
+    expect(withKnown.body['errors']).toBeUndefined();
+    // A colleague's draft is not the author's to cite: it is as if it did not exist.
+    const cites = await post(team.worker, c.id, { ...decision, informedBy: [String(draft.body['id'])] });
+    expect(cites.status).toBe(400);
+    expect(cites.body).toMatchObject({ errors: [{ field: 'informedBy.0', message: 'is not an entry in this child’s record' }] });
+    // Finalising someone else's entry in a record one cannot see says nothing about its state.
+    expect((await h.request('POST', `/api/v1/entries/${known.id}/finalise`, { user: outsider })).status).toBe(403);
+    const count = await h.db.selectFrom('entry').select((eb) => eb.fn.countAll<number>().as('n')).where('child_id', '=', c.id).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(2);
   });
 
   it('lists the child’s contributions, marked as theirs with where the original is (R5)', async () => {

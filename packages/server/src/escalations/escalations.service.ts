@@ -91,7 +91,7 @@ export async function listEscalations(w: Work, status: 'open' | 'decided' | 'all
   const managerChildren = rows.filter((r) => r.to_role === 'manager' && r.raised_by !== w.actor.userId && r.child_id !== null).map((r) => r.child_id as string);
   const visible = new Set<string>();
   if (managerChildren.length > 0) {
-    const seen = await w.db.selectFrom('case_record').select('child_id').where('child_id', 'in', managerChildren).where(canSeeChild(w.actor, w.today, 'case_record.child_id')).execute();
+    const seen = await w.db.selectFrom('case_record').select('child_id').where('child_id', 'in', managerChildren).where(canSeeChild(w, 'case_record.child_id')).execute();
     for (const s of seen) visible.add(s.child_id);
   }
   const items = rows.filter((r) => r.to_role !== 'manager' || r.raised_by === w.actor.userId || r.child_id === null || visible.has(r.child_id)).map(toView);

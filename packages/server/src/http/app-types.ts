@@ -7,6 +7,8 @@ import type { WorkRunner } from '../db/work.js';
 import type { BlobStore } from '../documents/blob-store.js';
 import type { SessionCache } from '../users/session-cache.js';
 import type { SessionPolicy } from '../users/sessions.service.js';
+import type { CookieOptions } from './cookie-session.js';
+import type { LoginRateLimit } from './login-rate-limit.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -19,4 +21,9 @@ export interface RouteDeps {
   sessionPolicy: SessionPolicy;
   sessionCache: SessionCache;
   limits: { jsonBodyBytes: number; uploadBytes: number };
+  cookies: CookieOptions;
+  /** false: no per-address or per-username limit on sign-in (the per-account throttle still applies). */
+  loginRateLimit: LoginRateLimit | false;
+  /** How long a break-glass opening lasts, in minutes (default 30). */
+  breakGlassMinutes?: number;
 }

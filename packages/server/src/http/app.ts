@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -25,8 +28,14 @@ import { registerEscalationRoutes } from '../escalations/escalations.routes.js';
 import { registerArchiveRoutes } from '../children/archive.routes.js';
 import { registerPaperRoutes } from '../paper/paper.routes.js';
 import { registerNotebookRoutes } from '../notebooks/notebooks.routes.js';
+import { registerSarRoutes } from '../sars/sars.routes.js';
+import { registerAccessRoutes } from '../access/access.routes.js';
 import type { App, RouteDeps } from './app-types.js';
 import { registerAuth } from './auth.js';
+import { cookieNames, type CookieOptions } from './cookie-session.js';
+import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './login-rate-limit.js';
+import { hardenLogger, pathOnly } from './logging.js';
+import { API_CSP, DOCS_CSP } from './security-headers.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerHomeRoutes } from './home.routes.js';
 import { sendProblem, toDomainError } from './problem.js';
@@ -41,11 +50,25 @@ export interface AppOptions {
   limits: { jsonBodyBytes: number; uploadBytes: number };
   logger: FastifyBaseLogger | false;
   version?: string;
+  /** Per-address and per-username sign-in limits; false turns them off. Default DEFAULT_LOGIN_RATE_LIMIT. */
+  loginRateLimit?: LoginRateLimit | false;
+  /** Session cookies for the web UI. Default: Secure. */
+  cookies?: CookieOptions;
+  /** Fastify's trustProxy, so the rate limit sees clients' addresses behind a proxy. Default false. */
+  trustProxy?: boolean | number | string;
+  /** How long a break-glass opening lasts, in minutes. Default 30. */
+  breakGlassMinutes?: number;
+}
+
+/** Trust this many proxies in front of the server (what Fastify does with a number, typed). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    ...(options.logger === false ? { logger: false } : { loggerInstance: hardenLogger(options.logger) }),
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     bodyLimit: options.limits.jsonBodyBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -63,6 +86,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sessionPolicy: options.sessionPolicy,
     sessionCache: new SessionCache(),
     limits: options.limits,
+    cookies: options.cookies ?? { secure: true },
+    loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
+    ...(options.breakGlassMinutes !== undefined ? { breakGlassMinutes: options.breakGlassMinutes } : {}),
   };
 
   app.setValidatorCompiler(validatorCompiler);
@@ -75,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     return sendProblem(reply, domain);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new DomainError('NOT_FOUND', `There is nothing at ${request.method} ${request.url.split('?')[0] ?? ''}.`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new DomainError('NOT_FOUND', `There is nothing at ${request.method} ${pathOnly(request.url) ?? ''}.`)));
 
   // After validation: ids are lower case from here on (the database and the audit trail
   // store them so), and no string may carry a NUL, which PostgreSQL text cannot hold.
@@ -87,9 +113,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    if (request.url.startsWith('/api/v1/')) reply.header('cache-control', 'no-store');
+    // Records about children must not be kept by browsers or proxies.
+    if (request.url.startsWith('/api/v1/') || request.url === '/api/v1') reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', async (request, reply) => {
     // One line per request: route pattern (ids only, no query string), status, timing, who.
@@ -99,6 +124,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     );
   });
 
+  // Security headers on every response, errors included (see security-headers.ts). First,
+  // so its hook runs before anything that can refuse a request.
+  await app.register(helmet, API_CSP);
+  await app.register(cookie, { parseOptions: {} });
+  await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: options.limits.uploadBytes, files: 1 } });
   await app.register(swagger, {
     openapi: {
@@ -108,13 +138,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
         version: options.version ?? '0.1.0',
         description: 'Case records for children’s services in England. Errors are RFC 9457 problem+json with a stable `code`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The web UI's alternative (POST /api/v1/session with "cookie": true); changes also need X-CSRF-Token.
+          cookie: { type: 'apiKey', in: 'cookie', name: cookieNames(deps.cookies).session },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
     },
   });
   // The documentation pages are public; everything under /api/v1 needs a token.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+    // Swagger UI needs its own scripts, styles and data: images; nothing inline, nothing from elsewhere.
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true, helmet: DOCS_CSP };
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
@@ -137,6 +174,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerArchiveRoutes(app, deps);
   registerPaperRoutes(app, deps);
   registerNotebookRoutes(app, deps);
+  registerSarRoutes(app, deps);
+  registerAccessRoutes(app, deps);
 
   await app.ready();
   return app;

@@ -2,10 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@safekeep/core';
 import { authenticate } from '../users/sessions.service.js';
 import type { App, RouteDeps } from './app-types.js';
+import { assertCsrf, cookieNames, isSafeMethod } from './cookie-session.js';
 
+const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/;
 
-function tokenOf(request: FastifyRequest): string | null {
+function bearerOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header === undefined) return null;
   const match = BEARER.exec(header);
@@ -13,13 +15,30 @@ function tokenOf(request: FastifyRequest): string | null {
   return match[1] ?? null;
 }
 
-/** Every route needs a signed-in user unless its config says `public: true`. */
+/**
+ * Every route needs a signed-in user unless its config says `public: true`. A bearer
+ * token in the Authorization header comes first; without one, the session cookie (see
+ * cookie-session.ts), which must come with a valid X-CSRF-Token on any request that can
+ * change something. Both are checked before the body is read, so a refused request writes
+ * nothing.
+ */
 export function registerAuth(app: App, deps: RouteDeps): void {
+  const sessionCookie = cookieNames(deps.cookies).session;
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true || request.is404) return;
-    const token = tokenOf(request);
-    if (token === null) throw new DomainError('UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token> from POST /api/v1/session.');
-    request.actor = await authenticate(deps.database.db, deps.sessionPolicy, token, deps.clock.now(), deps.sessionCache);
+    const bearer = bearerOf(request);
+    if (bearer !== null) {
+      request.actor = await authenticate(deps.database.db, deps.sessionPolicy, bearer, deps.clock.now(), deps.sessionCache);
+      return;
+    }
+    const cookie = request.cookies[sessionCookie];
+    if (cookie === undefined || cookie === '') {
+      throw new DomainError('UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token> from POST /api/v1/session.');
+    }
+    if (!TOKEN.test(cookie)) throw new DomainError('UNAUTHENTICATED', 'Sign in first: the session cookie is not valid.');
+    const actor = await authenticate(deps.database.db, deps.sessionPolicy, cookie, deps.clock.now(), deps.sessionCache);
+    if (!isSafeMethod(request.method)) assertCsrf(request, cookie);
+    request.actor = actor;
   });
 }

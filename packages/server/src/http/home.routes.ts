@@ -1,16 +1,11 @@
 import type { App } from './app-types.js';
+import { pageCsp } from './security-headers.js';
 
 /**
  * Until the web interface arrives, `/` says what this is and where the API is
  * documented, in the GOV.UK Design System's plain style.
  */
-const PAGE = `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Safekeep – case records for children’s services</title>
-<style>
+const STYLE = `
   body { margin: 0; font-family: Arial, sans-serif; color: #0b0c0c; background: #fff; line-height: 1.4; }
   header { background: #0b0c0c; color: #fff; padding: 12px 24px; font-weight: 700; font-size: 24px; }
   main { max-width: 720px; padding: 24px; }
@@ -20,7 +15,15 @@ const PAGE = `<!doctype html>
   a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; text-decoration: none; }
   .inset { border-left: 10px solid #b1b4b6; padding: 12px 16px; margin: 24px 0; }
   code { font-size: 16px; background: #f3f2f1; padding: 2px 4px; }
-</style>
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Safekeep – case records for children’s services</title>
+<style>${STYLE}</style>
 </head>
 <body>
 <header>Safekeep</header>
@@ -38,5 +41,5 @@ const PAGE = `<!doctype html>
 </html>`;
 
 export function registerHomeRoutes(app: App): void {
-  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/', { config: { public: true, helmet: pageCsp(STYLE) }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 }

@@ -11,6 +11,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_CREDENTIALS: 401,
   LOGIN_THROTTLED: 429,
   ACCOUNT_LOCKED: 423,
+  RATE_LIMITED: 429,
+  CSRF_TOKEN_INVALID: 403,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -43,6 +45,11 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   BOX_EMPTY: 409,
   BARCODE_TAKEN: 409,
   NOT_TRANSCRIBED: 409,
+  REDACTIONS_UNREVIEWED: 409,
+  IDENTITY_NOT_VERIFIED: 409,
+  SAR_NOT_APPROVED: 409,
+  SAR_CLOSED: 409,
+  EXTENSION_NOT_ALLOWED: 409,
   CONFLICT: 409,
   APPEND_ONLY_VIOLATION: 409,
   SERVICE_UNAVAILABLE: 503,
@@ -93,7 +100,7 @@ export function problemOf(error: DomainError, request: FastifyRequest): ProblemB
 export function sendProblem(reply: FastifyReply, error: DomainError): FastifyReply {
   const body = problemOf(error, reply.request);
   if (error.code === 'METHOD_NOT_ALLOWED' && typeof error.extra['allow'] === 'string') reply.header('allow', error.extra['allow']);
-  if (error.code === 'LOGIN_THROTTLED' && typeof error.extra['retryAfterSeconds'] === 'number')
+  if ((error.code === 'LOGIN_THROTTLED' || error.code === 'RATE_LIMITED') && typeof error.extra['retryAfterSeconds'] === 'number')
     reply.header('retry-after', String(error.extra['retryAfterSeconds']));
   return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body);
 }

@@ -44,7 +44,13 @@ export function registerNotebookRoutes(app: App, deps: RouteDeps): void {
   );
   app.post(
     '/api/v1/notebooks/:id/transcribed',
-    { schema: { tags: ['notebooks'], summary: 'Mark it transcribed into the children’s records (owner or their manager)', params: IdParams, body: Type.Optional(Obj({ note: Type.Optional(Type.String({ maxLength: 1000 })) })), response: { 200: Notebook } } },
+    {
+      schema: { tags: ['notebooks'], summary: 'Mark it transcribed into the children’s records (owner or their manager)', params: IdParams, body: Type.Optional(Obj({ note: Type.Optional(Type.String({ maxLength: 1000 })) })), response: { 200: Notebook } },
+      // The body is optional (API.md: a bare POST marks it transcribed); Fastify would otherwise validate the missing body as not an object.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request, reply) => respond(run, request, reply, 200, (w) => notebooks.markTranscribed(w, request.params.id, request.body ?? {})),
   );
   app.post(

@@ -108,6 +108,9 @@ export async function markTranscribed(w: Work, id: string, input: { note?: strin
 
 /** One approval of a notebook's disposal; the second, by the other role, records it as disposed of. */
 export async function approveNotebookDisposal(w: Work, id: string, input: { reason: string }): Promise<NotebookView> {
+  // One approval at a time, and no hold placed meanwhile: two approvals arriving together
+  // would otherwise each see none given, and neither would record the disposal.
+  await lockHolds(w.db);
   const row = await load(w, id, 'notebook.disposal-approve');
   const deny = (reason: string, code: 'ROLE_REQUIRED' | 'OWN_REQUEST' | 'SAME_APPROVER' | 'ALREADY_DONE' | 'NOT_TRANSCRIBED', message: string): never => {
     w.auditDenied({ action: 'notebook.disposal-approve', entityType: 'notebook', entityId: id, detail: { reason } });
@@ -121,7 +124,6 @@ export async function approveNotebookDisposal(w: Work, id: string, input: { reas
   if (given.some((a) => a.approver_id === w.actor.userId)) deny('same-approver', 'SAME_APPROVER', 'You have already approved; the other approval must come from someone else.');
   const role: DisposalApproverRole | undefined = DISPOSAL_APPROVER_ROLES.find((r) => hasRole(w.actor, r) && !given.some((g) => g.role === r));
   if (role === undefined) deny('role-filled', 'ROLE_REQUIRED', 'A notebook’s disposal needs one records officer and one head of service; your role has already approved.');
-  await lockHolds(w.db);
   const holds = await repo.notebookHolds(w.db);
   if (holds.length > 0) {
     w.auditDenied({ action: 'notebook.disposal-approve', entityType: 'notebook', entityId: id, detail: { reason: 'held', holds: holds.map((h) => h.name) } });

@@ -98,6 +98,11 @@ export async function insertPaperFile(
   return row.id;
 }
 
+/** Holds the file's row until the transaction ends, so changes to one file are made one at a time. */
+export async function lockPaperFile(db: Kysely<DB>, id: string): Promise<void> {
+  await db.selectFrom('paper_file').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export async function updatePaperFile(
   db: Kysely<DB>,
   id: string,

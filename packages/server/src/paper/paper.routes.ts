@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { londonDate } from '@safekeep/core';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
 import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
@@ -70,7 +71,8 @@ export function registerPaperRoutes(app: App, deps: RouteDeps): void {
     async (request, reply) => {
       const box = await read(run, request, (w) => paper.boxForLabel(w, request.params.id));
       const now = deps.clock.now();
-      const pdf = await boxLabelPdf(box, now.toISOString().slice(0, 10), now);
+      // The printed date is today in London (API.md, Conventions), not the UTC date.
+      const pdf = await boxLabelPdf(box, londonDate(now), now);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="box-${box.id}.pdf"`).send(pdf);
     },
   );

@@ -169,6 +169,8 @@ export async function createPaperFile(w: Work, input: { subject: Subject; descri
 
 async function changeFile(w: Work, id: string, action: 'paper-file.move' | 'paper-file.check-out' | 'paper-file.return', change: (f: PaperFileView) => Promise<void>): Promise<PaperFileView> {
   requireRole(w, action, PAPER_ROLES);
+  // Two check-outs of one file at once: the second waits, then sees the file is out.
+  await repo.lockPaperFile(w.db, id);
   const file = await loadFile(w, id);
   if (file.status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'That paper file has been destroyed.');
   await change(file);

@@ -25,7 +25,7 @@ export function registerRetentionRoutes(app: App, deps: RouteDeps): void {
   );
   app.get(
     '/api/v1/retention/schedules/:version',
-    { schema: { tags: ['retention'], summary: 'One version of the schedule', params: Obj({ version: Type.Integer({ minimum: 1 }) }), response: { 200: Rules } } },
+    { schema: { tags: ['retention'], summary: 'One version of the schedule', params: Obj({ version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), response: { 200: Rules } } },
     async (request) => read(run, request, (w) => retention.schedule(w, request.params.version)),
   );
   app.post(

@@ -19,6 +19,7 @@ import { requireRole } from '../access/roles.js';
 import { requireCarerRecordsAccess } from '../carers/carers.service.js';
 import { actorRef, type Work } from '../db/work.js';
 import { openEscalationIds } from '../escalations/escalations.service.js';
+import { openSubjectAccessRequestIds } from '../sars/sars.service.js';
 import * as repo from './retention.repository.js';
 
 /**
@@ -67,7 +68,7 @@ export async function publishSchedule(w: Work, input: { note: string; rules: Rul
     try {
       rules.push(ruleFromInput(r));
     } catch (e) {
-      throw invalid({ field: `rules[${i}].trigger`, message: e instanceof Error ? e.message : String(e) });
+      throw invalid({ field: `rules.${i}.trigger`, message: e instanceof Error ? e.message : String(e) });
     }
   });
   const problems = scheduleProblems(rules);
@@ -176,7 +177,7 @@ export async function childRetentionStatus(w: Work, childId: string, options: { 
     holds,
     openInvolvementIds: involvements.map((i) => i.id),
     openEscalationIds: await openEscalationIds(w, { childId }),
-    openRequestIds: options.openRequestIds ?? [],
+    openRequestIds: options.openRequestIds ?? (await openSubjectAccessRequestIds(w, childId)),
     pendingDisposalId: pending?.id ?? null,
   });
   return { stored, holds, blockers };

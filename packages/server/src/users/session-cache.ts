@@ -15,6 +15,8 @@ interface Cached {
  */
 export class SessionCache {
   readonly #entries = new Map<string, Cached>();
+  /** Bumped by every forget: a lookup that began before one must not cache what it read. */
+  #generation = 0;
 
   constructor(
     readonly ttlMs = 5_000,
@@ -31,16 +33,28 @@ export class SessionCache {
     return hit;
   }
 
-  set(key: string, value: Cached): void {
+  /** Take before reading the database; pass to set() after. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Remembers an entry read from the database, unless a session or user was forgotten
+   * since `generation` was taken: that read may predate a sign-out or deactivation.
+   */
+  set(key: string, value: Cached, generation: number): void {
+    if (generation !== this.#generation) return;
     if (this.#entries.size >= this.max) this.#entries.clear();
     this.#entries.set(key, value);
   }
 
   forgetSession(sessionId: string): void {
+    this.#generation += 1;
     for (const [key, value] of this.#entries) if (value.actor.sessionId === sessionId) this.#entries.delete(key);
   }
 
   forgetUser(userId: string): void {
+    this.#generation += 1;
     for (const [key, value] of this.#entries) if (value.actor.userId === userId) this.#entries.delete(key);
   }
 }

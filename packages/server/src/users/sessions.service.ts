@@ -141,6 +141,7 @@ export async function authenticate(db: Kysely<DB>, policy: SessionPolicy, token:
   if (hit !== undefined && t < hit.expiresAt && t < hit.lastSeenAt + policy.idleMinutes * 60_000 && t - hit.lastSeenAt < 60_000) {
     return hit.actor;
   }
+  const generation = cache?.generation ?? 0;
   const row = await db
     .selectFrom('session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -161,15 +162,19 @@ export async function authenticate(db: Kysely<DB>, policy: SessionPolicy, token:
     lastSeenAt = t;
   }
   const actor = actorOf(row, row.sessionId);
-  cache?.set(keyHex, { actor, lastSeenAt, expiresAt: row.expires_at.getTime(), checkedAt: t });
+  cache?.set(keyHex, { actor, lastSeenAt, expiresAt: row.expires_at.getTime(), checkedAt: t }, generation);
   return actor;
 }
 
 export async function logout(runner: WorkRunner, actor: Actor, requestId: string | null, cache?: SessionCache): Promise<void> {
-  if (actor.sessionId !== null) cache?.forgetSession(actor.sessionId);
-  await runner.run({ actor, requestId }, async (w) => {
-    if (actor.sessionId === null) return;
-    await w.db.updateTable('session').set({ ended_at: w.now, end_reason: 'signed-out' }).where('id', '=', actor.sessionId).execute();
-    w.audit({ action: 'session.logout', entityType: 'session', entityId: actor.sessionId });
-  });
+  try {
+    await runner.run({ actor, requestId }, async (w) => {
+      if (actor.sessionId === null) return;
+      await w.db.updateTable('session').set({ ended_at: w.now, end_reason: 'signed-out' }).where('id', '=', actor.sessionId).execute();
+      w.audit({ action: 'session.logout', entityType: 'session', entityId: actor.sessionId });
+    });
+  } finally {
+    // After the commit: a lookup racing the sign-out cannot cache the session again (see SessionCache.set).
+    if (actor.sessionId !== null) cache?.forgetSession(actor.sessionId);
+  }
 }

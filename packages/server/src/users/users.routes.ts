@@ -2,7 +2,9 @@ import { Type } from 'typebox';
 import { ROLES } from '@safekeep/core';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { actorOf } from '../http/context.js';
+import { clearSessionCookies, setSessionCookies } from '../http/cookie-session.js';
 import { encodeCursor, decodeCursor } from '../http/cursor.js';
+import { loginRateLimitHooks } from '../http/login-rate-limit.js';
 import { read, respond } from '../http/respond.js';
 import { IdParams, Instant, NonBlank, Nullable, Obj, PageOf, PageQuery, StringEnum, Uuid } from '../http/schemas.js';
 import { login, logout } from './sessions.service.js';
@@ -25,23 +27,48 @@ const Team = Obj({ id: Uuid, name: Type.String(), createdAt: Instant });
 const Me = Obj({ ...User.properties, team: Nullable(Team) });
 
 export function registerUserRoutes(app: App, deps: RouteDeps): void {
+  const rateLimit = deps.loginRateLimit === false ? null : loginRateLimitHooks(app, deps.loginRateLimit);
   app.post(
     '/api/v1/session',
     {
       config: { public: true },
+      ...(rateLimit === null ? {} : { onRequest: rateLimit.onRequest, preHandler: rateLimit.preHandler }),
       schema: {
         tags: ['sign-in'],
-        summary: 'Sign in; returns a bearer token',
+        summary: 'Sign in; returns a bearer token, or with "cookie": true sets a session cookie',
+        description:
+          'Without `cookie` (or with `false`) the reply carries a bearer `token` for `Authorization: Bearer <token>`. ' +
+          'With `"cookie": true` (for the web UI) the reply sets an HttpOnly, Secure, SameSite=Strict session cookie and a readable CSRF cookie, ' +
+          'and returns `csrfToken` instead of the token: every request that changes anything must then send it as `X-CSRF-Token`. ' +
+          'Attempts are rate limited per client address and per username (429 RATE_LIMITED with Retry-After).',
         security: [],
-        body: Obj({ username: Type.String({ minLength: 1, maxLength: 63 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }),
-        response: { 200: Obj({ token: Type.String(), expiresAt: Instant, user: User }) },
+        body: Obj({
+          username: Type.String({ minLength: 1, maxLength: 63 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+          cookie: Type.Optional(Type.Boolean({ description: 'true: sign in for a browser, by cookie (see above).' })),
+        }),
+        response: {
+          200: Obj({
+            token: Type.Optional(Type.String({ description: 'The bearer token; absent when signing in by cookie.' })),
+            csrfToken: Type.Optional(Type.String({ description: 'Cookie sign-in only: send as X-CSRF-Token on every request that changes anything.' })),
+            expiresAt: Instant,
+            user: User,
+          }),
+        },
       },
     },
-    async (request) => login(deps.runner, deps.sessionPolicy, request.body, request.id),
+    async (request, reply) => {
+      const { cookie, ...credentials } = request.body;
+      const result = await login(deps.runner, deps.sessionPolicy, credentials, request.id);
+      if (cookie !== true) return result;
+      const csrfToken = setSessionCookies(reply, deps.cookies, result.token);
+      return { csrfToken, expiresAt: result.expiresAt, user: result.user };
+    },
   );
 
-  app.delete('/api/v1/session', { schema: { tags: ['sign-in'], summary: 'Sign out (ends this session)' } }, async (request, reply) => {
+  app.delete('/api/v1/session', { schema: { tags: ['sign-in'], summary: 'Sign out (ends this session and clears its cookies)' } }, async (request, reply) => {
     await logout(deps.runner, actorOf(request), request.id, deps.sessionCache);
+    clearSessionCookies(reply, deps.cookies);
     return reply.code(204).send();
   });
 

@@ -5,6 +5,9 @@ import * as summary from './20261122_0300_entry_summary.js';
 import * as retention from './20261122_0400_retention.js';
 import * as disposal from './20261122_0410_disposal.js';
 import * as paper from './20261122_0420_paper.js';
+import * as access from './20261122_0500_access.js';
+import * as sars from './20261122_0510_sars.js';
+import * as disposalApprovalRoles from './20261122_0520_disposal_approval_roles.js';
 
 /**
  * Every migration, in order. Append-only: a shipped migration is never edited or removed
@@ -17,4 +20,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_0400_retention': retention,
   '20261122_0410_disposal': disposal,
   '20261122_0420_paper': paper,
+  '20261122_0500_access': access,
+  '20261122_0510_sars': sars,
+  '20261122_0520_disposal_approval_roles': disposalApprovalRoles,
+  '20261122_0600_audit_merkle': await import('./20261122_0600_audit_merkle.js'),
 };

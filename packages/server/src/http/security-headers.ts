@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** @fastify/helmet's options for this route (it reads them from the route's config). */
+    helmet?: Omit<FastifyHelmetOptions, 'global'> | false;
+  }
+}
+
+/**
+ * Security headers, set by @fastify/helmet on every response (errors included):
+ *   Content-Security-Policy (below), Strict-Transport-Security (a year, subdomains),
+ *   X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
+ *   Cross-Origin-Opener-Policy and -Resource-Policy: same-origin, Origin-Agent-Cluster,
+ *   X-DNS-Prefetch-Control: off, X-Download-Options: noopen,
+ *   X-Permitted-Cross-Domain-Policies: none, X-XSS-Protection: 0.
+ * app.ts adds Cache-Control: no-store to everything under /api/v1.
+ */
+
+const LOCKED_DOWN = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+const COMMON = {
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+} as const;
+
+/** The API answers JSON, files and problem documents: a page could load nothing at all. */
+export const API_CSP: FastifyHelmetOptions = {
+  ...COMMON,
+  contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN },
+};
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The <style> elements Swagger UI's scripts create with fixed content (its logo's SVG
+ * carries one), as CSP hashes: read from the installed bundles, so an upgrade that
+ * changes them still matches, and no other inline style is allowed.
+ */
+function swaggerUiStyleHashes(): string[] {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui')), 'static');
+  const hashes = new Set<string>();
+  for (const file of ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    for (const m of source.matchAll(/createElement\("style",null,"((?:[^"\\]|\\.)*)"\)/g)) {
+      try {
+        hashes.add(sha256(JSON.parse(`"${m[1] ?? ''}"`) as string));
+      } catch {
+        // A literal JSON cannot read (e.g. a \x escape): that style stays blocked, the page still works.
+      }
+    }
+  }
+  return [...hashes];
+}
+
+/**
+ * Swagger UI at /api/docs: its HTML loads its scripts and styles from /api/docs/static and
+ * fetches the OpenAPI document from /api/docs/json, all same-origin; its icons are data:
+ * images. No inline script, no eval, nothing from another origin; inline styles only
+ * those its own scripts create (by hash).
+ */
+export const DOCS_CSP: Omit<FastifyHelmetOptions, 'global'> = {
+  ...COMMON,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      ...LOCKED_DOWN,
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'", ...swaggerUiStyleHashes()],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      // Its "Try it out" forms are submitted by script (fetch), not by the browser.
+      'form-action': ["'self'"],
+    },
+  },
+};
+
+/** The placeholder page at /: its one inline stylesheet, allowed by hash, and nothing else. */
+export function pageCsp(inlineStyle: string): Omit<FastifyHelmetOptions, 'global'> {
+  return {
+    ...COMMON,
+    contentSecurityPolicy: { useDefaults: false, directives: { ...LOCKED_DOWN, 'style-src': [sha256(inlineStyle)], 'img-src': ["'self'"] } },
+  };
+}
