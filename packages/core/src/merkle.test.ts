@@ -169,7 +169,7 @@ describe('tree arithmetic', () => {
 
   it('proves membership in a tree of more than 2^40 leaves (every leaf equal, so every subtree hash is known)', async () => {
     const leaf = sha256(ascii('same'));
-    const perfect = [leaf];
+    const perfect: Uint8Array[] = [leaf];
     for (let l = 1; l <= 52; l++) perfect.push(nodeHash(perfect[l - 1] as Uint8Array, perfect[l - 1] as Uint8Array));
     const uniform: SubtreeSource = { subtreeHashes: (ids) => ids.map((id) => perfect[id.level] as Uint8Array) };
     const size = 2 ** 41 + 2 ** 33 + 12_345;

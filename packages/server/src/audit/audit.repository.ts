@@ -100,6 +100,10 @@ export async function auditBatch(db: Kysely<DB>, fromSeq: number, size: number):
 export interface AuditQuery {
   childId?: string;
   actorId?: string;
+  /** Events at or after this instant. */
+  from?: Date;
+  /** Events before this instant. */
+  to?: Date;
   beforeSeq?: number;
   limit: number;
 }
@@ -109,6 +113,8 @@ export async function listAuditEvents(db: Kysely<DB>, q: AuditQuery): Promise<Ar
   let query = db.selectFrom('audit_event').selectAll();
   if (q.childId !== undefined) query = query.where(sql<boolean>`child_ids @> array[${q.childId}]::uuid[]`);
   if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
+  if (q.from !== undefined) query = query.where('at', '>=', q.from);
+  if (q.to !== undefined) query = query.where('at', '<', q.to);
   if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
   return query.orderBy('seq', 'desc').limit(q.limit).execute();
 }

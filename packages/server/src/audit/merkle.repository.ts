@@ -18,17 +18,22 @@ export async function leafHashes(db: Kysely<DB>, start: number, end: number): Pr
   return rows.map((r) => new Uint8Array(r.leaf_hash));
 }
 
-/** Stored subtree hashes, in the order asked; refuses one that is not stored. */
-export async function storedSubtrees(db: Kysely<DB>, ids: readonly SubtreeId[]): Promise<Uint8Array[]> {
+/** Stored subtree hashes, in the order asked; null for one not stored. */
+export async function storedSubtreesIfAny(db: Kysely<DB>, ids: readonly SubtreeId[]): Promise<Array<Uint8Array | null>> {
   if (ids.length === 0) return [];
   const { rows } = await sql<{ level: number; idx: number; hash: Buffer }>`
     select n.level, n.idx, n.hash
       from audit_merkle_node n
       join unnest(${ids.map((i) => i.level)}::smallint[], ${ids.map((i) => i.index)}::bigint[]) as q(level, idx) using (level, idx)`.execute(db);
   const byKey = new Map(rows.map((r) => [`${r.level}:${Number(r.idx)}`, new Uint8Array(r.hash)]));
-  return ids.map((id) => {
-    const hash = byKey.get(`${id.level}:${id.index}`);
-    if (hash === undefined) throw new Error(`audit Merkle subtree (${id.level}, ${id.index}) is not stored`);
+  return ids.map((id) => byKey.get(`${id.level}:${id.index}`) ?? null);
+}
+
+/** Stored subtree hashes, in the order asked; refuses one that is not stored. */
+export async function storedSubtrees(db: Kysely<DB>, ids: readonly SubtreeId[]): Promise<Uint8Array[]> {
+  const hashes = await storedSubtreesIfAny(db, ids);
+  return hashes.map((hash, i) => {
+    if (hash === null) throw new Error(`audit Merkle subtree (${ids[i]?.level}, ${ids[i]?.index}) is not stored`);
     return hash;
   });
 }

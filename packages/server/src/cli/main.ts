@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config.js';
-import { auditVerifyCommand } from './audit-verify.js';
+import { auditCheckpointCommand, auditVerifyCommand } from './audit-verify.js';
 import { holidaysImportCommand } from './holidays-import.js';
 import { migrateCommand } from './migrate.js';
 import { retentionReportCommand } from './retention-report.js';
@@ -38,6 +38,7 @@ withDatabase(holidays.command('import <file>').description("load GOV.UK's bank-h
 
 const audit = program.command('audit').description('the audit trail');
 withDatabase(audit.command('verify').description('check the whole audit trail; exit 0 if intact, 1 if tampered (says where)')).action(auditVerifyCommand);
+withDatabase(audit.command('checkpoint').description('print the RFC 9162 tree head {treeSize, rootHash} of the audit trail as JSON')).action(auditCheckpointCommand);
 
 const retention = program.command('retention').description('retention of records');
 withDatabase(retention.command('report').description('every record’s destruction date, holds and blockers, with progress'))

@@ -13,6 +13,7 @@ import { addInvolvement } from '../children/involvements.service.js';
 import { openPglite, openPostgres, type Database } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { WorkRunner, type Work } from '../db/work.js';
+import { createSar } from '../sars/sars.service.js';
 
 /**
  * `safekeep retention report [--csv]` run as a separate process against a fresh
@@ -105,6 +106,9 @@ async function seed(database: Database): Promise<Seeded> {
   const archived = await as(head, (w) => createChild(w, { givenName: 'Margaret', familyName: 'Pollard', dateOfBirth: '1941-03-12', identifiers: { localId: 'NBC-1959-0412' } }));
   await as(head, (w) => addInvolvement(w, archived.id, { kind: 'looked-after', startDate: '1948-06-01', endDate: '1959-03-12' }));
   await as(officer, (w) => archiveRecord(w, archived.id, { reason: 'Closed paper-era record, scanned and archived.' }));
+  // She has asked for her own care record: an open request blocks disposal too.
+  const dpo = await actor('dpo.sarah', ['dpo']);
+  await as(dpo, (w) => createSar(w, { childId: archived.id, relationship: 'care-leaver', requester: 'Margaret Pollard', receivedAt: w.now.toISOString() }));
   const undated = await as(head, (w) => createChild(w, { givenName: 'Tomasz', familyName: 'Zielinski', dateOfBirth: '2019-10-01' }));
   const carer = await as(head, (w) => createCarer(w, { kind: 'foster-carer', name: 'Mr and Mrs Hall' }));
   return { current: current.id, archived: archived.id, undated: undated.id, carer: carer.id };
@@ -175,7 +179,7 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
     const archived = row(seeded.archived);
     expect(archived).toMatch(/^child\s+\S+\s+NBC-1959-0412\s+archived\s+determined\s/);
     expect(archived).toContain(labels.get(seeded.archived)?.destructionDate ?? 'missing');
-    expect(archived).toMatch(/\biicsa\s+HOLD_BLOCKS_DISPOSAL$/);
+    expect(archived).toMatch(/\biicsa\s+HOLD_BLOCKS_DISPOSAL OPEN_SUBJECT_ACCESS_REQUEST$/);
 
     const undated = row(seeded.undated);
     expect(undated).toMatch(/\biicsa\b/);
@@ -206,7 +210,7 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
     expect(byId.get(seeded.current)).toMatchObject({ type: 'child', reference: 'NBC-2015-0042', record_status: 'open' });
     expect(byId.get(seeded.current)?.blockers.split(' ').sort()).toEqual(['HOLD_BLOCKS_DISPOSAL', 'OPEN_INVOLVEMENT', 'RETENTION_NOT_EXPIRED']);
     expect(byId.get(seeded.current)?.rule_ids).not.toBe('');
-    expect(byId.get(seeded.archived)).toMatchObject({ type: 'child', reference: 'NBC-1959-0412', record_status: 'archived', blockers: 'HOLD_BLOCKS_DISPOSAL' });
+    expect(byId.get(seeded.archived)).toMatchObject({ type: 'child', reference: 'NBC-1959-0412', record_status: 'archived', blockers: 'HOLD_BLOCKS_DISPOSAL OPEN_SUBJECT_ACCESS_REQUEST' });
     expect(byId.get(seeded.undated)).toMatchObject({ reference: '', destruction_date: '', blockers: 'HOLD_BLOCKS_DISPOSAL RETENTION_UNDETERMINED' });
     expect(byId.get(seeded.carer)).toMatchObject({ type: 'carer', reference: '' });
 

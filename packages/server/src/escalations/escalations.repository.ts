@@ -38,8 +38,15 @@ export async function findEscalation(db: Kysely<DB>, id: string): Promise<Escala
   return base(db).where('e.id', '=', id).executeTakeFirst();
 }
 
-export async function insertDecision(db: Kysely<DB>, d: { id: string; decision: string; at: Date; by: string }): Promise<void> {
-  await db.insertInto('escalation_decision').values({ escalation_id: d.id, decision: d.decision, decided_at: d.at, decided_by: d.by }).onConflict((oc) => oc.doNothing()).execute();
+/** Records the decision; false when another decision got there first (the first one stands). */
+export async function insertDecision(db: Kysely<DB>, d: { id: string; decision: string; at: Date; by: string }): Promise<boolean> {
+  const rows = await db
+    .insertInto('escalation_decision')
+    .values({ escalation_id: d.id, decision: d.decision, decided_at: d.at, decided_by: d.by })
+    .onConflict((oc) => oc.doNothing())
+    .returning('escalation_id')
+    .execute();
+  return rows.length === 1;
 }
 
 export async function listEscalations(db: Kysely<DB>, q: { toRoles: string[]; raisedBy: string; open: boolean | null; childId?: string }): Promise<EscalationRow[]> {

@@ -78,7 +78,10 @@ export async function decideEscalation(w: Work, id: string, input: { decision: s
   }
   if (row.decision !== null) throw new DomainError('ALREADY_DECIDED', 'This escalation has already been decided.');
   const basis = await subjectBasis(w, row.child_id !== null ? { childId: row.child_id } : { carerId: row.carer_id ?? '' }, 'escalation.decide');
-  await repo.insertDecision(w.db, { id, decision: input.decision.trim(), at: w.now, by: w.actor.userId });
+  // Two people deciding at once: the database keeps the first; the second is told so.
+  if (!(await repo.insertDecision(w.db, { id, decision: input.decision.trim(), at: w.now, by: w.actor.userId }))) {
+    throw new DomainError('ALREADY_DECIDED', 'This escalation has just been decided by someone else.');
+  }
   w.audit({ action: 'escalation.decide', childIds, basis, entityType: 'escalation', entityId: id, detail: { to: target } });
   return toView((await repo.findEscalation(w.db, id)) as repo.EscalationRow);
 }

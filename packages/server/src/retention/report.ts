@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { disposalBlockers, type LabelStatus } from '@safekeep/core';
+import { disposalBlockers, SAR_ACTIVE_STATUSES, type LabelStatus } from '@safekeep/core';
 import type { DB } from '../db/schema.js';
 
 /**
@@ -30,6 +30,7 @@ interface Raw {
   holds: Array<{ id: string; name: string }>;
   open_involvements: string[];
   open_escalations: string[];
+  open_requests: string[];
   pending_disposal: string | null;
 }
 
@@ -46,7 +47,7 @@ function blockersOf(r: Raw, today: string): string[] {
     holds: r.holds,
     openInvolvementIds: r.open_involvements,
     openEscalationIds: r.open_escalations,
-    openRequestIds: [],
+    openRequestIds: r.open_requests,
     pendingDisposalId: r.pending_disposal,
   }).map((b) => b.code);
 }
@@ -71,6 +72,7 @@ async function childPage(db: Kysely<DB>, after: string | null, size: number): Pr
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_child_active_holds(r.child_id) h), '[]') as holds,
            array(select i.id from involvement i where i.child_id = r.child_id and i.end_date is null) as open_involvements,
            array(select e.id from escalation e where e.child_id = r.child_id and not exists (select 1 from escalation_decision d where d.escalation_id = e.id)) as open_escalations,
+           array(select s.id from sar s where s.child_id = r.child_id and s.status in (${sql.join([...SAR_ACTIVE_STATUSES])})) as open_requests,
            (select d.id from disposal d where d.child_id = r.child_id and not exists (select 1 from disposal_execution x where x.disposal_id = d.id) limit 1) as pending_disposal
       from case_record r
       left join child c on c.id = r.child_id
@@ -87,6 +89,7 @@ async function carerPage(db: Kysely<DB>, after: string | null, size: number): Pr
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_carer_active_holds(c.id) h), '[]') as holds,
            '{}'::uuid[] as open_involvements,
            array(select e.id from escalation e where e.carer_id = c.id and not exists (select 1 from escalation_decision d where d.escalation_id = e.id)) as open_escalations,
+           '{}'::uuid[] as open_requests,
            null::uuid as pending_disposal
       from carer c
       left join carer_retention_label l on l.carer_id = c.id

@@ -74,8 +74,47 @@ export function manualRedactionId(sarId: string, entryId: string, version: numbe
   return idFrom(['sar-manual', sarId.toLowerCase(), entryId.toLowerCase(), version, field, start, end]);
 }
 
+/**
+ * Proposals depend only on an entry version's texts (which never change) and on the
+ * people set, so they are kept per people set: paging through a request's items, or
+ * deciding in batches, proposes each entry once, not once per page. A changed people set
+ * (a new sibling, say) has a new key, and everything is proposed afresh.
+ */
+class ProposalCache {
+  readonly #sets = new Map<string, Map<string, Proposal[]>>();
+
+  constructor(private readonly maxSets: number) {}
+
+  forPeople(people: PeopleSet): Map<string, Proposal[]> {
+    const key = createHash('sha256').update(JSON.stringify([people.people, people.notProposed])).digest('hex');
+    let set = this.#sets.get(key);
+    if (set === undefined) {
+      set = new Map();
+      if (this.#sets.size >= this.maxSets) this.#sets.delete(this.#sets.keys().next().value as string);
+    } else this.#sets.delete(key);
+    this.#sets.set(key, set); // most recently used last
+    return set;
+  }
+}
+
+const cache = new ProposalCache(16);
+
 /** The proposals in one entry version's texts, in field then text order. */
-export function proposalsFor(entry: Pick<CollatedEntry, 'entry_id' | 'version'>, texts: readonly TextField[], people: PeopleSet): Proposal[] {
+export function proposalsFor(entry: Pick<CollatedEntry, 'entry_id' | 'version'>, texts: readonly TextField[], people: PeopleSet, cached: Map<string, Proposal[]> = cache.forPeople(people)): Proposal[] {
+  const key = `${entry.entry_id}:${entry.version}`;
+  const hit = cached.get(key);
+  if (hit !== undefined) return hit;
+  const out = propose(entry, texts, people);
+  cached.set(key, out);
+  return out;
+}
+
+/** The cache of proposals for one people set: look it up once per collation. */
+export function proposalsCacheFor(people: PeopleSet): Map<string, Proposal[]> {
+  return cache.forPeople(people);
+}
+
+function propose(entry: Pick<CollatedEntry, 'entry_id' | 'version'>, texts: readonly TextField[], people: PeopleSet): Proposal[] {
   if (people.people.length === 0) return [];
   const out: Proposal[] = [];
   for (const t of texts) {

@@ -127,11 +127,7 @@ export async function knownPeople(
 ): Promise<PeopleSet> {
   const children = new Map<string, collation.NamedRow>();
   for (const c of await collation.connectedChildren(db, sar.childId)) children.set(c.id, c);
-  let t0 = performance.now();
-  const cands = [...fullNameCandidates(texts)];
-  console.log('PROF candidates', cands.length, Math.round(performance.now() - t0)); t0 = performance.now();
-  for (const c of await collation.childrenBySearchName(db, cands)) if (c.id !== sar.childId) children.set(c.id, c);
-  console.log('PROF searchName', Math.round(performance.now() - t0));
+  for (const c of await collation.childrenBySearchName(db, [...fullNameCandidates(texts)])) if (c.id !== sar.childId) children.set(c.id, c);
 
   // The requester asks for the child's data; when they are the child (or the care leaver), they are the subject already.
   const requester = sar.relationship === 'the-child' || sar.relationship === 'care-leaver' ? [] : peopleInName(sar.requester);

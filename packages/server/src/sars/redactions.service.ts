@@ -1,7 +1,7 @@
 import { DomainError, exemptionApplies, invalid, type FieldProblem, type SarExemption, type SarRelationship } from '@safekeep/core';
 import type { Work } from '../db/work.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { manualRedactionId, proposalsFor, textFieldsOf, type Proposal, type TextField } from './collate.js';
+import { manualRedactionId, proposalsCacheFor, proposalsFor, textFieldsOf, type Proposal, type TextField } from './collate.js';
 import * as collation from './collation.repository.js';
 import { knownPeople } from './people.js';
 import * as repo from './sars.repository.js';
@@ -60,26 +60,20 @@ function decisionView(d: repo.DecisionRow | undefined): ItemRedaction['decision'
 
 /** Everything in scope now, with every proposal and decision: the same for each page, for decisions and for approval. */
 async function collate(w: Work, sar: repo.SarRow): Promise<Collated> {
-  let t0 = performance.now();
-  const lap = (l: string) => { const t = performance.now(); console.log('PROF', l, Math.round(t - t0)); t0 = t; };
   const entries = await collation.entriesInScope(w.db, { childId: sar.child_id, kinds: sar.scope_kinds, from: sar.scope_from, to: sar.scope_to });
-  lap('entries');
   const texts = entries.map((e) => textFieldsOf(e));
-  lap('texts');
   const people = await knownPeople(
     w.db,
     { childId: sar.child_id, requester: sar.requester, relationship: sar.relationship },
     { givenName: sar.child_given_name ?? '', familyName: sar.child_family_name ?? '' },
     texts.flatMap((t) => t.map((f) => f.text)),
   );
-  lap('people');
   const documents = await collation.documentsOf(
     w.db,
     sar.child_id,
     entries.map((e) => e.entry_id),
   );
   const decisions = await repo.latestDecisions(w.db, sar.id);
-  lap('docs+decisions');
   const manualByVersion = new Map<string, repo.DecisionRow[]>();
   for (const d of decisions.values()) {
     if (d.source !== 'manual') continue;
@@ -89,9 +83,10 @@ async function collate(w: Work, sar: repo.SarRow): Promise<Collated> {
   const byId = new Map<string, { item: SarItem; redaction: ItemRedaction }>();
   const summary: Summary = { entries: entries.length, documents: documents.length, proposals: 0, undecided: 0, accepted: 0, rejected: 0, stale: 0 };
   const seenManual = new Set<string>();
+  const cached = proposalsCacheFor(people);
   const items = entries.map((e, i) => {
     const fields = texts[i] ?? [];
-    const proposed: ItemRedaction[] = proposalsFor(e, fields, people).map((p) => ({ ...p, decision: decisionView(decisions.get(p.id)) }));
+    const proposed: ItemRedaction[] = proposalsFor(e, fields, people, cached).map((p) => ({ ...p, decision: decisionView(decisions.get(p.id)) }));
     for (const m of manualByVersion.get(`${e.entry_id}:${e.version}`) ?? []) {
       const text = fields.find((f) => f.field === m.field)?.text;
       if (text === undefined || m.end_offset > text.length) continue;
@@ -119,7 +114,6 @@ async function collate(w: Work, sar: repo.SarRow): Promise<Collated> {
     }
     return item;
   });
-  lap('proposals');
   const staleRedactions = [...decisions.values()].filter((d) => d.source === 'manual' && d.accept && !seenManual.has(d.redaction_id));
   summary.stale = staleRedactions.length;
   return { sar, items, byId, staleRedactions, decisions, summary };

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SAR_ACTIVE_STATUSES } from '@safekeep/core';
 import type { DB } from '../db/schema.js';
 
 /**
@@ -128,7 +129,7 @@ export async function childOf(db: Kysely<DB>, childId: string): Promise<{ status
 
 /** Requests still being answered for this child (they block its disposal). */
 export async function openSarIds(db: Kysely<DB>, childId: string): Promise<string[]> {
-  const rows = await db.selectFrom('sar').select('id').where('child_id', '=', childId).where('status', 'in', ['open', 'paused', 'approved']).orderBy('received_on').orderBy('id').execute();
+  const rows = await db.selectFrom('sar').select('id').where('child_id', '=', childId).where('status', 'in', [...SAR_ACTIVE_STATUSES]).orderBy('received_on').orderBy('id').execute();
   return rows.map((r) => r.id);
 }
 

@@ -165,8 +165,14 @@ export function registerSarRoutes(app: App, deps: RouteDeps): void {
   );
   app.post(
     '/api/v1/sars/:id/resume',
-    { schema: { tags, summary: 'Restart the clock; the due date moves on by the days it stood still', params: IdParams, body: Type.Optional(Obj({ note: Note })), response: { 200: Sar } } },
-    async (request, reply) => respond(run, request, reply, 200, (w) => sars.resumeSar(w, request.params.id, request.body ?? {})),
+    {
+      schema: { tags, summary: 'Restart the clock; the due date moves on by the days it stood still (the body is optional)', params: IdParams, body: Obj({ note: Note }), response: { 200: Sar } },
+      // No body at all is an empty one: restarting the clock needs nothing said.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => respond(run, request, reply, 200, (w) => sars.resumeSar(w, request.params.id, request.body)),
   );
   app.post(
     '/api/v1/sars/:id/extension',

@@ -7,6 +7,7 @@ import {
   londonDate,
   needsAuthorityEvidence,
   RELATIONSHIPS_FOR_KIND,
+  SAR_ACTIVE_STATUSES,
   SAR_MAX_EXTENSION_MONTHS,
   sarDueDate,
   sarFirstMonthEnds,
@@ -307,7 +308,7 @@ export async function listSars(
   if (after !== null && !isCalendarDate(after.due)) throw invalid({ field: 'cursor', message: 'is not a cursor this list gave out' });
   const status = q.status ?? 'active';
   const rows = await repo.listSars(w.db, {
-    ...(status === 'all' ? {} : { statuses: status === 'active' ? ['open', 'paused', 'approved'] : [status] }),
+    ...(status === 'all' ? {} : { statuses: status === 'active' ? SAR_ACTIVE_STATUSES : [status] }),
     ...(q.childId === undefined ? {} : { childId: q.childId }),
     ...(q.dueBefore === undefined ? {} : { dueBefore: q.dueBefore }),
     ...(after === null ? {} : { after: { due: after.due, id: after.id } }),

@@ -212,6 +212,18 @@ describe('the deadline (REGULATIONS 5.1)', () => {
     }
   });
 
+  it('restarts a clock stopped for clarification the same day with no days lost, and needs no body to do it', async () => {
+    const created = await createSar({ receivedAt: '2026-06-01', identity: { method: 'seen-in-person' } });
+    expect(created.body.dueDate).toBe('2026-07-01');
+    expect((await h.request<Body>('POST', `/api/v1/sars/${created.body.id}/pause`, { user: support, body: { reason: 'awaiting-clarification' } })).body.dueDate).toBeNull();
+    const resumed = await h.request<Body>('POST', `/api/v1/sars/${created.body.id}/resume`, { user: support });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ status: 'open', dueDate: '2026-07-01' });
+    const refused = await h.request<Body>('POST', `/api/v1/sars/${created.body.id}/refusal`, { user: dpo, body: { grounds: 'manifestly-excessive', reason: 'The fifth identical request this month.' } });
+    expect(refused.body.status).toBe('refused');
+    expect((await h.request<Body>('POST', `/api/v1/sars/${created.body.id}/pause`, { user: support, body: { reason: 'awaiting-id' } })).body.code).toBe('SAR_CLOSED');
+  });
+
   it('takes a court order’s date from the order; its clock is the court’s', async () => {
     const res = await createSar({ kind: 'court-order', relationship: undefined, requester: 'Family Court at Leeds', court: 'Family Court at Leeds', orderReference: 'LS26C00123', dueDate: '2026-07-01' });
     expect(res.status).toBe(201);

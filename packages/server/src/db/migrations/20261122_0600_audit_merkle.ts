@@ -7,7 +7,8 @@ import { sql, type Kysely } from 'kysely';
  * grows, so a tree head over N events is O(log N) rows plus at most 15 leaves, and a
  * proof the same. Rows are filled lazily, in order, when a checkpoint or proof is asked
  * for; they are append-only, and the database accepts one only if its hash follows from
- * what is below it: the 16 leaf hashes for level 4, the two child rows above that.
+ * what is below it (the 16 leaf hashes for level 4, the two child rows above that) and,
+ * at level 4, only after the one before it.
  */
 
 /** Subtrees below 2^4 events are hashed from the leaves on demand; none is stored. */
@@ -30,6 +31,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       expected bytea;
     begin
       if new.level = ${sql.lit(MERKLE_STORED_FROM_LEVEL)} then
+        -- In order, so the lowest level says how far the stored tree reaches.
+        if new.idx > 0 and not exists (select 1 from audit_merkle_node where level = new.level and idx = new.idx - 1) then
+          raise exception using errcode = 'SK004', message = format('audit_merkle_node (%s, %s): the subtree before it is not stored yet', new.level, new.idx);
+        end if;
         select array_agg(leaf_hash order by seq) into hashes
           from audit_event where seq >= new.idx * width and seq < (new.idx + 1) * width;
         if coalesce(array_length(hashes, 1), 0) <> width then
