@@ -244,6 +244,8 @@ describe('break-glass', () => {
     expect(await onList(edt)).toBe(true);
     expect(await onList(otherTeam.manager)).toBe(false);
     expect(await onList(team.colleague)).toBe(false);
+    const worklist = await h.request<{ items: Array<{ childId: string; item: string; status: string; area: string }> }>('GET', '/api/v1/worklist', { user: team.manager });
+    expect(worklist.body.items).toContainEqual(expect.objectContaining({ childId: child.id, area: 'access', item: 'break-glass', status: 'review' }));
 
     const started = h.clock.now();
     try {

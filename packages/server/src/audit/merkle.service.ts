@@ -57,9 +57,11 @@ async function fill(db: Kysely<DB>, limit: number): Promise<{ size: number; done
   const { size } = await auditHead(db);
   const target = Math.floor(size / repo.MERKLE_BLOCK) * repo.MERKLE_BLOCK;
   const from = await repo.storedUpTo(db);
+  // Also when there is nothing to add: it is what makes every subtree below `from` stored.
+  const border = await borderOf(db, from);
   if (from >= target) return { size, done: true };
   const until = Math.min(target, from + limit);
-  const frontier = MerkleFrontier.resume(from, await borderOf(db, from));
+  const frontier = MerkleFrontier.resume(from, border);
   for (let pos = from; pos < until; pos += FILL_BATCH) {
     const end = Math.min(pos + FILL_BATCH, until);
     const leaves = await repo.leafHashes(db, pos, end);
@@ -76,7 +78,9 @@ async function fill(db: Kysely<DB>, limit: number): Promise<{ size: number; done
  * The stored hashes of the perfect subtrees that make up the first `size` events (a
  * multiple of 16, all of it stored at level 4). The fill always stores a subtree with
  * every parent it completes; should a parent be missing all the same (a level-4 row
- * stored by hand), it is rebuilt from its children and stored now.
+ * stored by hand), it is rebuilt from its children and stored now. A stored node's
+ * children are always stored (the database checks), so once the border is whole every
+ * subtree of 16+ events below `size` is.
  */
 async function borderOf(db: Kysely<DB>, size: number): Promise<Uint8Array[]> {
   const ids = perfectSubtrees(0, size);

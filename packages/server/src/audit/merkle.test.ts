@@ -3,9 +3,14 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPayload, leafHash, merkleRoot, perfectSubtreeHash, verifyConsistency, verifyInclusion, type Role } from '@safekeep/core';
+import { join } from 'node:path';
+import { ManualClock, SYSTEM_ACTOR } from '@safekeep/core';
 import { createChild, createEntry, teamWithStaff } from '../../test/builders.js';
+import { freshDatabaseFlags, runCli } from '../../test/cli.js';
 import { testEngine } from '../../test/engine.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
+import { openPglite, openPostgres } from '../db/connect.js';
+import { WorkRunner } from '../db/work.js';
 import { verifyAuditTrail } from './audit.service.js';
 
 /**
@@ -17,6 +22,10 @@ import { verifyAuditTrail } from './audit.service.js';
 interface Head {
   treeSize: number;
   rootHash: string;
+}
+interface ProblemBody {
+  code: string;
+  errors?: Array<{ field: string }>;
 }
 interface Item {
   seq: number;
@@ -234,11 +243,11 @@ describe(`audit Merkle tree on ${testEngine()}`, () => {
       ['consistency?from=1&to=', 'to'],
     ];
     for (const [query, field] of cases) {
-      const res = await h.request('GET', `/api/v1/audit/proof/${query}`, { user: dpo });
+      const res = await h.request<ProblemBody>('GET', `/api/v1/audit/proof/${query}`, { user: dpo });
       expect(res.status, `${query}: ${res.raw}`).toBe(400);
       expect(String(res.headers['content-type'])).toContain('application/problem+json');
       expect(res.body.code).toBe('VALIDATION_FAILED');
-      expect(res.body.errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect((res.body.errors ?? []).map((e) => e.field), query).toContain(field);
     }
   });
 
@@ -256,7 +265,7 @@ describe(`audit Merkle tree on ${testEngine()}`, () => {
     for (const [r, status] of roles) {
       const user = await h.user(r);
       for (const path of ['/api/v1/audit/checkpoint', '/api/v1/audit/proof/inclusion?index=0', '/api/v1/audit/proof/consistency?from=1']) {
-        const res = await h.request('GET', path, { user });
+        const res = await h.request<ProblemBody>('GET', path, { user });
         expect(res.status, `${r.join()} ${path}`).toBe(status);
         if (status === 403) expect(res.body.code).toBe('ACCESS_DENIED');
       }
@@ -379,9 +388,9 @@ describe(`GET /api/v1/audit on ${testEngine()}`, () => {
       ['?action=child.read', 'action'],
     ];
     for (const [query, field] of cases) {
-      const res = await h.request('GET', `/api/v1/audit${query}`, { user: dpo });
+      const res = await h.request<ProblemBody>('GET', `/api/v1/audit${query}`, { user: dpo });
       expect(res.status, `${query}: ${res.raw}`).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect((res.body.errors ?? []).map((e) => e.field), query).toContain(field);
     }
   });
 });
@@ -446,6 +455,41 @@ describe(`rewriting audited history on ${testEngine()}`, () => {
       expect(await verifyAuditTrail(fresh.db, undefined, 7)).toMatchObject({ ok: false, treeHead: null, firstBad: { seq: 16, problem: 'merkle-node-mismatch' } });
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe(`safekeep audit verify and audit checkpoint on ${testEngine()}`, () => {
+  it('verify prints the tree head after a clean check; checkpoint prints it as JSON and stores the subtrees', async () => {
+    const target = await freshDatabaseFlags();
+    expect((await runCli(['migrate', ...target.flags])).code).toBe(0);
+    const open = () => (target.url !== null ? openPostgres(target.url, { max: 1 }) : openPglite({ dataDir: join(target.dir, 'pglite') }));
+    // 40 events written as the server writes them (one unit of work each).
+    let database = await open();
+    const runner = new WorkRunner(database.db, new ManualClock('2026-06-15T10:00:00Z'));
+    for (let i = 0; i < 40; i++) await runner.run({ actor: SYSTEM_ACTOR, requestId: `cli-${i}` }, async (w) => w.audit({ action: 'calendar.import', detail: { n: i } }));
+    const rows = await database.db.selectFrom('audit_event').select('leaf_hash').orderBy('seq').execute();
+    await database.close();
+    const expected = { treeSize: rows.length, rootHash: bytesToHex(merkleRoot(rows.map((r) => new Uint8Array(r.leaf_hash)))) };
+
+    const verified = await runCli(['audit', 'verify', ...target.flags]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(`intact: ${rows.length} events`);
+    expect(verified.stdout).toContain(`Tree head: ${JSON.stringify(expected)}`);
+
+    const cp = await runCli(['audit', 'checkpoint', ...target.flags]);
+    expect(cp.code, cp.stderr).toBe(0);
+    expect(JSON.parse(cp.stdout)).toEqual(expected);
+
+    database = await open();
+    try {
+      expect(await database.db.selectFrom('audit_merkle_node').select(['level', 'idx']).orderBy('level').orderBy('idx').execute()).toEqual([
+        { level: 4, idx: 0 },
+        { level: 4, idx: 1 },
+        { level: 5, idx: 0 },
+      ]);
+    } finally {
+      await database.close();
     }
   });
 });

@@ -36,9 +36,9 @@ const Compliance = Obj({
 const WorkItem = Obj({
   childId: Uuid,
   childName: Type.String(),
-  area: StringEnum(['timescale', 'content', 'recording'] as const),
+  area: StringEnum(['timescale', 'content', 'recording', 'access'] as const),
   item: Type.String(),
-  status: StringEnum(['overdue', 'due-soon', 'missing', 'late'] as const, { description: 'late: a visit recorded after its deadline in the last four weeks (daysOverdue: how many days late).' }),
+  status: StringEnum(['overdue', 'review', 'due-soon', 'missing', 'late'] as const, { description: 'review: a break-glass opening in the last fortnight, for the manager to review; late: a visit recorded after its deadline in the last four weeks (daysOverdue: how many days late).' }),
   dueBy: Nullable(Type.String()),
   daysOverdue: Nullable(Type.Integer()),
   detail: Type.String(),

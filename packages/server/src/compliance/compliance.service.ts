@@ -138,12 +138,12 @@ export async function compliance(w: Work, childId: string): Promise<ComplianceRe
   return report;
 }
 
-export type WorkItemStatus = 'overdue' | 'due-soon' | 'missing' | 'late';
+export type WorkItemStatus = 'overdue' | 'review' | 'due-soon' | 'missing' | 'late';
 
 export interface WorkItem {
   childId: string;
   childName: string;
-  area: 'timescale' | 'content' | 'recording';
+  area: 'timescale' | 'content' | 'recording' | 'access';
   item: string;
   status: WorkItemStatus;
   dueBy: string | null;
@@ -154,7 +154,9 @@ export interface WorkItem {
 }
 
 const DAY = 86_400_000;
-const RANK: Record<WorkItemStatus, number> = { overdue: 0, 'due-soon': 1, missing: 2, late: 3 };
+const RANK: Record<WorkItemStatus, number> = { overdue: 0, review: 1, 'due-soon': 2, missing: 3, late: 4 };
+/** How far back a worklist shows break-glass openings on its children, for the manager to review. */
+const BREAK_GLASS_WINDOW_DAYS = 14;
 const rank = (i: WorkItem) => RANK[i.status];
 /** Whole London days from one instant's day to another's (a deadline at 23:59 is a day overdue at 00:30). */
 const londonDaysBetween = (from: Date | string, to: Date | string) => epochDay(londonDate(new Date(to))) - epochDay(londonDate(new Date(from)));
@@ -181,6 +183,17 @@ export async function worklist(w: Work, p: WorklistParams) {
   const visible = allocated.length === 0 ? [] : (await w.db.selectFrom('child').select('id').where('id', 'in', allocated).where(canSeeChild(w, 'child.id')).execute()).map((r) => r.id);
   const { facts, reports: all } = await reports(w, visible, { full: false });
   const late = await repo.lateRecordings(w.db, visible, new Date(w.now.getTime() - LATE_WINDOW_DAYS * DAY), 1000, { recordedSince: true });
+  const glass =
+    visible.length === 0
+      ? []
+      : await w.db
+          .selectFrom('break_glass as b')
+          .innerJoin('app_user as u', 'u.id', 'b.user_id')
+          .select(['b.child_id', 'b.reason', 'b.opened_at', 'u.display_name'])
+          .where('b.child_id', 'in', visible)
+          .where('b.opened_at', '>', new Date(w.now.getTime() - BREAK_GLASS_WINDOW_DAYS * DAY))
+          .orderBy('b.opened_at', 'desc')
+          .execute();
   const items: WorkItem[] = [];
   for (const child of facts) {
     const r = all.get(child.id);
@@ -211,6 +224,20 @@ export async function worklist(w: Work, p: WorklistParams) {
         detail: `“${l.title}” was recorded on ${recordedOn}, after its deadline (${londonDate(l.recordingDueBy)}).`,
         rule: 'Case Records and Retention procedure §1',
         entryId: l.entryId,
+      });
+    }
+    for (const b of glass.filter((x) => x.child_id === child.id)) {
+      items.push({
+        childId: child.id,
+        childName: name,
+        area: 'access',
+        item: 'break-glass',
+        status: 'review',
+        dueBy: null,
+        daysOverdue: null,
+        detail: `${b.display_name} opened this record by break-glass on ${londonDate(b.opened_at)}: “${b.reason}”`,
+        rule: 'R16: break-glass openings are reviewed by the allocated worker’s manager and the DPO',
+        entryId: null,
       });
     }
     for (const c of r.contents) {

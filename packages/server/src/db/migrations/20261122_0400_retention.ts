@@ -25,83 +25,82 @@ const caseOf = (expr: string, map: Readonly<Record<string, string | null>>, othe
     .map(([k, v]) => `when ${quote(k)} then ${v === null ? 'null' : quote(v)}`)
     .join(' ')} else ${otherwise} end`;
 
-/** The children's labels, for the children `target` selects. `{target}` is replaced. */
+/**
+ * The children's labels, for the children `target` selects. `{target}` is replaced.
+ * Set-based and in few passes, so a million records relabel in one statement: every
+ * class a record holds (from involvements and class-changing court orders) grouped once,
+ * with the record's facts carried along; the rules joined to it; one group per child.
+ */
 const CHILD_LABELS = `
   with target as ({target}),
   sched as (select max(version) as v from retention_schedule),
-  inv as (
-    select i.child_id, k.record_class, bool_or(i.end_date is null) as open, max(i.end_date) as closed_on
+  held as (
+    select t.child_id, t.dob, t.dod, k.record_class, i.end_date is null as open, i.end_date as closed_on, null::date as adoption_on
       from target t join involvement i on i.child_id = t.child_id join involvement_kind k on k.code = i.kind
      where k.record_class is not null
-     group by 1, 2
-  ),
-  orders as (
-    select e.child_id, e.subtype, max((v.fields ->> 'madeOn')::date) as made_on
+    union all
+    select t.child_id, t.dob, t.dod, ${caseOf('e.subtype', RECORD_CLASS_FOR_COURT_ORDER)}, false, null::date,
+           case when e.subtype = 'adoption-order' then (v.fields ->> 'madeOn')::date end
       from target t
       join entry e on e.child_id = t.child_id and e.kind = 'court-order' and e.status = 'final'
        and e.subtype in (${Object.keys(RECORD_CLASS_FOR_COURT_ORDER).map(quote).join(', ')})
       join entry_version v on v.entry_id = e.id and v.version = e.current_version
-     group by 1, 2
   ),
   classes as (
-    select child_id, record_class, bool_or(open) as open, max(closed_on) as closed_on from (
-      select child_id, record_class, open, closed_on from inv
-      union all
-      select child_id, ${caseOf('subtype', RECORD_CLASS_FOR_COURT_ORDER)}, false, null::date from orders
-    ) u group by 1, 2
-  ),
-  class_agg as (
-    select child_id, array_agg(record_class order by record_class collate "C") as record_classes,
-           bool_or(record_class in (${LOOKED_AFTER_CLASSES.map(quote).join(', ')})) as ever_lac
-      from classes group by 1
+    select child_id, record_class, min(dob) as dob, min(dod) as dod, bool_or(open) as open, max(closed_on) as closed_on, max(adoption_on) as adoption_on
+      from held group by 1, 2
   ),
   facts as (
-    select t.child_id, t.dob, t.dod, a.made_on as adoption_on, coalesce(ca.ever_lac, false) as ever_lac,
-           coalesce(ca.record_classes, '{}') as record_classes
-      from target t
-      left join class_agg ca on ca.child_id = t.child_id
-      left join orders a on a.child_id = t.child_id and a.subtype = 'adoption-order'
+    select c.child_id, c.record_class, c.dob, c.dod, c.open, c.closed_on,
+           -- The latest adoption order, and whether the record was ever looked after: facts of the record, not the class.
+           max(c.adoption_on) over w as adoption_on,
+           bool_or(c.record_class in (${LOOKED_AFTER_CLASSES.map(quote).join(', ')})) over w as ever_lac
+      from classes c window w as (partition by c.child_id)
   ),
   dated as (
-    select f.child_id, r.rule_id, r.years,
+    select f.child_id, f.record_class, r.rule_id, r.years,
       case
+        when r.rule_id is null then null
         -- "Died before 18" replaces the rule's own period (CPPCR 2010 reg 50: 15 years from death).
         when r.death_years is not null and f.dod is not null and f.dod < sk_anniversary(f.dob, 18) then sk_anniversary(f.dod, r.death_years)
         when r.years is null then null
         when r.trigger = 'dateOfBirth' then sk_anniversary(f.dob, r.years)
-        when r.trigger = 'closure' and not c.open then sk_anniversary(c.closed_on, r.years)
+        when r.trigger = 'closure' and not f.open then sk_anniversary(f.closed_on, r.years)
         when r.trigger = 'adoptionOrder' then sk_anniversary(f.adoption_on, r.years)
         else null
       end as date
       from facts f
-      join classes c on c.child_id = f.child_id
-      join retention_rule r on r.schedule_version = (select v from sched) and r.active and r.applies_to = 'child' and r.record_class = c.record_class
-     where r.condition is null
-        or (r.condition = 'adoption-order-on-or-after-2005-12-30' and f.adoption_on >= date '${ADOPTION_ACT_COMMENCEMENT}')
-        or (r.condition = 'adoption-order-before-2005-12-30' and f.adoption_on < date '${ADOPTION_ACT_COMMENCEMENT}')
-        or (r.condition = 'no-adoption-order-ever-looked-after' and f.adoption_on is null and f.ever_lac)
-        or (r.condition = 'no-adoption-order-never-looked-after' and f.adoption_on is null and not f.ever_lac)
-  ),
-  cand as (
-    select child_id, rule_id, date, case when date is not null then 'date' when years is null then 'review' else 'pending' end as state from dated
+      -- A class no rule governs still counts among the record's classes.
+      left join retention_rule r on r.schedule_version = (select v from sched) and r.active and r.applies_to = 'child' and r.record_class = f.record_class
+       and (r.condition is null
+         or (r.condition = 'adoption-order-on-or-after-2005-12-30' and f.adoption_on >= date '${ADOPTION_ACT_COMMENCEMENT}')
+         or (r.condition = 'adoption-order-before-2005-12-30' and f.adoption_on < date '${ADOPTION_ACT_COMMENCEMENT}')
+         or (r.condition = 'no-adoption-order-ever-looked-after' and f.adoption_on is null and f.ever_lac)
+         or (r.condition = 'no-adoption-order-never-looked-after' and f.adoption_on is null and not f.ever_lac))
   ),
   agg as (
-    select child_id, bool_or(state = 'review') as any_review, bool_or(state = 'pending') as any_pending, max(date) as latest,
-           array_agg(rule_id order by rule_id collate "C") as applied
-      from cand group by 1
+    select child_id, count(rule_id) as rules,
+           -- A rule with a date has it; without one it needs review (no period) or waits for its trigger.
+           coalesce(bool_or(date is null and years is null) filter (where rule_id is not null), false) as any_review,
+           coalesce(bool_or(date is null) filter (where rule_id is not null), false) as any_pending,
+           max(date) as latest,
+           array_agg(rule_id order by rule_id collate "C") filter (where rule_id is not null) as applied,
+           array_agg(date order by rule_id collate "C") filter (where rule_id is not null) as dates,
+           array_agg(distinct record_class collate "C" order by record_class collate "C") as record_classes
+      from dated group by 1
   ),
-  governing as (
-    select c.child_id, array_agg(c.rule_id order by c.rule_id collate "C") as rule_ids
-      from cand c join agg a on a.child_id = c.child_id
-     where not a.any_review and not a.any_pending and c.date = a.latest
-     group by 1
+  labelled as (
+    select t.child_id, a.latest, a.applied, a.dates, a.record_classes,
+           case when coalesce(a.rules, 0) = 0 then 'no-rule' when a.any_review then 'review' when a.any_pending then 'pending' else 'determined' end as status
+      from target t left join agg a on a.child_id = t.child_id
   )
-  select f.child_id,
-         case when a.child_id is null then 'no-rule' when a.any_review then 'review' when a.any_pending then 'pending' else 'determined' end as status,
-         case when a.any_review or a.any_pending then null else a.latest end as destruction_date,
-         coalesce(g.rule_ids, '{}') as rule_ids, coalesce(a.applied, '{}') as applied_rule_ids, f.record_classes,
+  select child_id, status,
+         case when status = 'determined' then latest end as destruction_date,
+         -- The rules that produce the destruction date: those whose date is the latest.
+         case when status = 'determined' then array(select u.rule_id from unnest(applied, dates) as u (rule_id, date) where u.date = latest) else '{}' end as rule_ids,
+         coalesce(applied, '{}') as applied_rule_ids, coalesce(record_classes, '{}') as record_classes,
          (select v from sched) as schedule_version
-    from facts f left join agg a on a.child_id = f.child_id left join governing g on g.child_id = f.child_id`;
+    from labelled`;
 
 const CARER_LABELS = `
   with target as ({target}),
@@ -160,6 +159,28 @@ function upsert(table: string, key: string, select: string): string {
       .join(', ')}) is distinct from (${LABEL_COLUMNS.split(', ')
       .map((c) => `excluded.${c}`)
       .join(', ')})`;
+}
+
+/**
+ * The same for every record at once (a schedule published): changed labels updated and
+ * missing ones added through joins, so a label that has not changed is only read, never
+ * locked or rewritten (an upsert would lock every row it meets).
+ */
+function relabelEvery(table: string, key: string, select: string): string {
+  const columns = LABEL_COLUMNS.split(', ');
+  return `with s as materialized (${select}),
+    changed as (
+      update ${table} l set ${columns.map((c) => `${c} = s.${c}`).join(', ')}, computed_at = now()
+        from s where l.${key} = s.${key} and (${columns.map((c) => `l.${c}`).join(', ')}) is distinct from (${columns.map((c) => `s.${c}`).join(', ')})
+      returning 1
+    ),
+    added as (
+      insert into ${table} (${key}, ${LABEL_COLUMNS}, computed_at)
+      select ${key}, ${LABEL_COLUMNS}, now() from s where not exists (select 1 from ${table} l where l.${key} = s.${key})
+      on conflict (${key}) do nothing
+      returning 1
+    )
+    select (select count(*) from changed) + (select count(*) from added) into n`;
 }
 
 const CHILD_TARGET = 'select c.id as child_id, c.date_of_birth as dob, c.date_of_death as dod from child c';
@@ -245,8 +266,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`create function sk_relabel_all_children() returns bigint language plpgsql as $$
     declare n bigint;
     begin
-      ${upsert('retention_label', 'child_id', CHILD_LABELS.replace('{target}', CHILD_TARGET))};
-      get diagnostics n = row_count;
+      ${relabelEvery('retention_label', 'child_id', CHILD_LABELS.replace('{target}', CHILD_TARGET))};
       return n;
     end $$`).execute(db);
   // Carer records are few: one function, null for all of them.
