@@ -1,12 +1,13 @@
 import type { Actor } from '@safekeep/core';
 import { createGrant, openBreakGlass, setRestriction } from '../access/grants.service.js';
 import type { Work, WorkRunner } from '../db/work.js';
+import { createSar } from '../sars/sars.service.js';
 
 /**
  * The demo's confidentiality side (R16): an inspector reading three records under an
  * inspection grant, a record restricted to its worker and manager (a staff member's
- * relative), and an out-of-hours break-glass opening for the DPO and the manager to
- * review.
+ * relative), an out-of-hours break-glass opening for the DPO and the manager to
+ * review, and a parent's subject access request.
  */
 export async function seedAccessSide(runner: WorkRunner, actors: Map<string, Actor>): Promise<void> {
   const actor = (username: string): Actor => {
@@ -49,6 +50,16 @@ export async function seedAccessSide(runner: WorkRunner, actors: Map<string, Act
     setRestriction(w, restricted, {
       allowedUserIds: [amara.userId, actor('tm.ruth').userId, actor('hos.helen').userId],
       reason: 'The child’s aunt works in the Assessment and Intervention team: the record is limited to the allocated worker, her manager and the head of service.',
+    }),
+  );
+  // A mother's subject access request, received ten days ago, being collated.
+  await as('bs.karen', (w) =>
+    createSar(w, {
+      childId: glass,
+      relationship: 'parent-with-parental-responsibility',
+      requester: 'The child’s mother (letter with ID, at reception)',
+      receivedAt: new Date(w.now.getTime() - 10 * 86_400_000).toISOString(),
+      note: 'Asked for the record since the child came into care.',
     }),
   );
   await as('sw.lucy', (w) =>

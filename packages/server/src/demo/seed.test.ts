@@ -73,8 +73,12 @@ describe('the demo authority', () => {
     const seen = await h.request<{ items: Array<{ id: string }> }>('GET', '/api/v1/children', { token: inspector });
     expect(seen.body.items.length).toBe(c?.grants);
     expect((await h.request('GET', `/api/v1/children/${seen.body.items[0]?.id ?? ''}/entries`, { token: inspector })).status).toBe(200);
-    const review = await h.request<{ items: unknown[] }>('GET', '/api/v1/break-glass', { token: await login('dpo.sarah') });
+    const dpo = await login('dpo.sarah');
+    const review = await h.request<{ items: unknown[] }>('GET', '/api/v1/break-glass', { token: dpo });
     expect(review.body.items).toHaveLength(1);
+    const sars = await h.request<{ items: Array<{ dueDate: string | null }> }>('GET', '/api/v1/sars', { token: dpo });
+    expect(sars.status).toBe(200);
+    expect(sars.body.items).toHaveLength(1);
   });
 
   it('has corrected entries (second versions), documents on disk, siblings and closed involvements', async () => {

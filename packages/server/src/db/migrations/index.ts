@@ -8,6 +8,7 @@ import * as paper from './20261122_0420_paper.js';
 import * as access from './20261122_0500_access.js';
 import * as sars from './20261122_0510_sars.js';
 import * as disposalApprovalRoles from './20261122_0520_disposal_approval_roles.js';
+import * as auditMerkle from './20261122_0600_audit_merkle.js';
 
 /**
  * Every migration, in order. Append-only: a shipped migration is never edited or removed
@@ -23,5 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_0500_access': access,
   '20261122_0510_sars': sars,
   '20261122_0520_disposal_approval_roles': disposalApprovalRoles,
-  '20261122_0600_audit_merkle': await import('./20261122_0600_audit_merkle.js'),
+  '20261122_0600_audit_merkle': auditMerkle,
 };
