@@ -23,7 +23,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { childRetentionLabel, rulesFromSeed, systemClock, type SeedRule } from '@safekeep/core';
+import { childRetentionLabel, systemClock, type SeedRule } from '@safekeep/core';
 import { migrateToLatest } from '../packages/server/src/db/migrate.js';
 import type { DB } from '../packages/server/src/db/schema.js';
 import { BlobStore } from '../packages/server/src/documents/blob-store.js';
@@ -223,3 +223,5 @@ for (const engine of engines) {
 const file = join(import.meta.dirname, 'results', `retention-${new Date().toISOString().slice(0, 10)}.json`);
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten to ${file}`);
+// A kept database leaves the admin connection open (bench/lib.ts drops the database with it).
+if (keep) process.exit(0);

@@ -80,7 +80,7 @@ const retentionOf = (childId: string, user: TestUser | null) => h.request<Retent
 
 /** The seed's rules as a publishable body, with `edit` applied. */
 function schedule(edit: (rules: Array<Record<string, unknown>>) => void = () => {}, note = 'Local decision recorded in the records management policy.') {
-  const rules = seed.map((r) => ({ ...r }) as Record<string, unknown>);
+  const rules: Array<Record<string, unknown>> = seed.map((r) => ({ ...r }));
   edit(rules);
   return { note, rules };
 }
@@ -138,7 +138,7 @@ describe('a child’s label, kept by the database as its inputs change', () => {
       applied_rule_ids: ['child-protection-record', 'lac-case-record'],
       record_classes: ['child-protection', 'looked-after-child'],
     });
-    const child = await h.request('GET', `/api/v1/children/${c.id}`, { user: team.worker });
+    const child = await h.request<{ retention: unknown }>('GET', `/api/v1/children/${c.id}`, { user: team.worker });
     expect(child.body.retention).toEqual({ destructionDate: '2087-04-20', status: 'determined', doNotDestroy: true });
   });
 
@@ -287,8 +287,8 @@ describe('GET /api/v1/children/{id}/retention', () => {
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.raw).not.toContain(String(c['familyName']));
+      expect((await h.auditFor(c.id)).at(-1)).toMatchObject({ action: 'retention.read', outcome: 'denied', actor_id: user.id });
     }
-    expect((await h.auditFor(c.id)).at(-1)).toMatchObject({ action: 'retention.read', outcome: 'denied', actor_id: expect.any(String) });
     expect((await retentionOf(c.id, null)).status).toBe(401);
     const missing = '00000000-0000-4000-8000-000000000000';
     expect((await retentionOf(missing, officer)).status).toBe(404);
@@ -392,7 +392,8 @@ describe('publishing a new version of the schedule', () => {
     expect(v2.body.rules.find((r) => r.id === 'child-protection-record')?.years).toBe(40);
     expect((await h.request('GET', '/api/v1/retention/schedules/99', { user: team.worker })).status).toBe(404);
     const audit = await h.db.selectFrom('audit_event').select(['actor_id', 'detail']).where('action', '=', 'retention.schedule-publish').execute();
-    expect(audit).toEqual([{ actor_id: officer.id, detail: expect.objectContaining({ version: 2, rules: seed.length, relabelledChildren: children }) }]);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: officer.id, detail: { version: 2, rules: seed.length, relabelledChildren: children } });
 
     // Publishing the seed's period again brings the date back.
     const back = await publish(hos, schedule(undefined, 'Back to the default schedule.'));

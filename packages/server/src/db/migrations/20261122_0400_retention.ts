@@ -161,28 +161,6 @@ function upsert(table: string, key: string, select: string): string {
       .join(', ')})`;
 }
 
-/**
- * The same for every record at once (a schedule published): changed labels updated and
- * missing ones added through joins, so a label that has not changed is only read, never
- * locked or rewritten (an upsert would lock every row it meets).
- */
-function relabelEvery(table: string, key: string, select: string): string {
-  const columns = LABEL_COLUMNS.split(', ');
-  return `with s as materialized (${select}),
-    changed as (
-      update ${table} l set ${columns.map((c) => `${c} = s.${c}`).join(', ')}, computed_at = now()
-        from s where l.${key} = s.${key} and (${columns.map((c) => `l.${c}`).join(', ')}) is distinct from (${columns.map((c) => `s.${c}`).join(', ')})
-      returning 1
-    ),
-    added as (
-      insert into ${table} (${key}, ${LABEL_COLUMNS}, computed_at)
-      select ${key}, ${LABEL_COLUMNS}, now() from s where not exists (select 1 from ${table} l where l.${key} = s.${key})
-      on conflict (${key}) do nothing
-      returning 1
-    )
-    select (select count(*) from changed) + (select count(*) from added) into n`;
-}
-
 const CHILD_TARGET = 'select c.id as child_id, c.date_of_birth as dob, c.date_of_death as dod from child c';
 const CARER_TARGET = 'select c.id as carer_id, c.kind, c.ended_on, c.end_reason from carer c';
 
@@ -266,7 +244,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`create function sk_relabel_all_children() returns bigint language plpgsql as $$
     declare n bigint;
     begin
-      ${relabelEvery('retention_label', 'child_id', CHILD_LABELS.replace('{target}', CHILD_TARGET))};
+      ${upsert('retention_label', 'child_id', CHILD_LABELS.replace('{target}', CHILD_TARGET))};
+      get diagnostics n = row_count;
       return n;
     end $$`).execute(db);
   // Carer records are few: one function, null for all of them.
