@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import {
   DomainError,
   RECORD_CLASS_FOR_CARER,
@@ -17,6 +18,7 @@ import {
 import { requireRecordsAccess } from '../access/child-access.js';
 import { requireRole } from '../access/roles.js';
 import { requireCarerRecordsAccess } from '../carers/carers.service.js';
+import { SCHEDULE_LOCK_KEY } from '../db/migrations/20261122_0400_retention.js';
 import { actorRef, type Work } from '../db/work.js';
 import { openEscalationIds } from '../escalations/escalations.service.js';
 import { openSubjectAccessRequestIds } from '../sars/sars.service.js';
@@ -73,7 +75,9 @@ export async function publishSchedule(w: Work, input: { note: string; rules: Rul
   });
   const problems = scheduleProblems(rules);
   if (problems.length > 0) throw invalid(problems);
-  // One publication at a time: versions are consecutive.
+  // One publication at a time, and no record relabelled under the old rules meanwhile
+  // (sk_relabel_children shares this lock): versions are consecutive and complete.
+  await sql`select pg_advisory_xact_lock(${SCHEDULE_LOCK_KEY})`.execute(w.db);
   await w.db.selectFrom('retention_schedule').select('version').forUpdate().execute();
   const version = (await repo.currentVersion(w.db)) + 1;
   await repo.insertSchedule(w.db, version, input.note.trim(), w.now, actorRef(w), rules);

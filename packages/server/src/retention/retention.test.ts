@@ -19,7 +19,9 @@ import {
   type SeedRule,
 } from '@safekeep/core';
 import { createChild, teamWithStaff } from '../../test/builders.js';
+import { testEngine } from '../../test/engine.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
+import { SCHEDULE_LOCK_KEY } from '../db/migrations/20261122_0400_retention.js';
 import type { RetentionView, RuleView } from './retention.service.js';
 
 /**
@@ -567,5 +569,42 @@ describe('the database’s label and core/retention.ts agree (property)', () => 
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('publishing while records change', () => {
+  // On PostgreSQL, requests run side by side: a record created while a version is being
+  // published must not keep a label from the old version once the new one stands.
+  it.skipIf(testEngine() !== 'postgres')('labels a record created during a publication under the version being published', async () => {
+    let go = () => {};
+    const proceed = new Promise<void>((resolve) => (go = resolve));
+    let locked = () => {};
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    let newVersion = 0;
+    // The publication relabels every record it can see, then waits before committing.
+    const publishing = h.db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(${SCHEDULE_LOCK_KEY})`.execute(tx);
+      newVersion = (await sql<{ v: number }>`select max(version) + 1 as v from retention_schedule`.execute(tx)).rows[0]?.v ?? 0;
+      await sql`insert into retention_schedule (version, note, published_at) values (${newVersion}, 'Concurrent publication', now())`.execute(tx);
+      await sql`insert into retention_rule (schedule_version, rule_id, record_class, description, trigger, years, death_years, minimum, basis, verified, source, notes, applies_to, condition, active)
+        select ${newVersion}, rule_id, record_class, description, trigger, years, death_years, minimum, basis, verified, source, notes, applies_to, condition, active
+          from retention_rule where schedule_version = ${newVersion} - 1`.execute(tx);
+      await sql`select sk_relabel_all_children()`.execute(tx);
+      locked();
+      await proceed;
+    });
+    await holding;
+    const creating = createChild(h, team.worker, { dateOfBirth: '2012-02-02' });
+    // The new record's labelling waits for the publication's lock…
+    for (let i = 0; i < 200; i++) {
+      const waiting = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(h.db);
+      if (Number(waiting.rows[0]?.n) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    go();
+    await publishing;
+    const child = await creating;
+    // …and then reads the new version's rules.
+    expect(await label(child.id)).toMatchObject({ schedule_version: newVersion });
   });
 });

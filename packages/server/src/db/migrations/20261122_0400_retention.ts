@@ -11,6 +11,9 @@ import {
   type SeedRule,
 } from '@safekeep/core';
 
+/** The advisory lock a schedule publication holds exclusively and named relabelling shares (see sk_relabel_children). */
+export const SCHEDULE_LOCK_KEY = 7_261_122_040;
+
 /**
  * Retention (R10, R13, R15): a versioned schedule seeded from the domain research, a
  * destruction-date label on every child's and carer's record kept by the database
@@ -234,9 +237,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index retention_label_date_idx on retention_label (destruction_date)`.execute(db);
 
   // Relabelling, set-based: one statement for every record, or for the records named.
+  // A publication relabels every record holding this lock exclusively; relabelling named
+  // records takes it shared first. So a record labelled while a new version is being
+  // published is labelled after it commits (its next statement sees the new rules), or
+  // before the publication's own relabelling reads the records: never under the old
+  // version once the new one stands.
   await sql.raw(`create function sk_relabel_children(ids uuid[]) returns bigint language plpgsql as $$
     declare n bigint;
     begin
+      perform pg_advisory_xact_lock_shared(${SCHEDULE_LOCK_KEY});
       ${upsert('retention_label', 'child_id', CHILD_LABELS.replace('{target}', `${CHILD_TARGET} where c.id = any(ids)`))};
       get diagnostics n = row_count;
       return n;
@@ -252,6 +261,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`create function sk_relabel_carers(ids uuid[]) returns bigint language plpgsql as $$
     declare n bigint;
     begin
+      if ids is not null then perform pg_advisory_xact_lock_shared(${SCHEDULE_LOCK_KEY}); end if;
       ${upsert('carer_retention_label', 'carer_id', CARER_LABELS.replace('{target}', `${CARER_TARGET} where ids is null or c.id = any(ids)`))};
       get diagnostics n = row_count;
       return n;

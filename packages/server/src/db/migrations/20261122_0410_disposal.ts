@@ -124,7 +124,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         raise exception using errcode = 'SK001', message = 'this record''s destruction date has not come';
       end if;
       if sk_disposal_open_blockers(new.child_id) > 0 then
-        raise exception using errcode = 'SK001', message = 'an open involvement or escalation blocks this disposal';
+        raise exception using errcode = 'SK001', message = 'an open involvement, escalation or subject access request blocks this disposal';
       end if;
       if (select status from case_record where child_id = new.child_id) = 'destroyed' then
         raise exception using errcode = 'SK001', message = 'this record is already destroyed';
