@@ -23,6 +23,8 @@ import type { DB } from '../db/schema.js';
 export interface AccessRow {
   child_id: string;
   basis: string;
+  /** The grant behind a grant: basis (its scope limits what the row shows); null for every other basis. */
+  grant_id: string | null;
 }
 
 /** Who is looking and when: a unit of work (Work) is one. Grants and break-glass expire on the minute, by `now`. */
@@ -36,39 +38,45 @@ export interface Viewer {
 export const isFullBasis = (basis: string): boolean => !basis.startsWith('grant:');
 
 /** Rows (child_id, basis) for every record the viewer may see, as a subquery. */
-export function accessRowsSql(v: Viewer, options: { ignoreRestriction?: boolean } = {}) {
+const NO_ROWS = sql<AccessRow>`(select null::uuid as child_id, null::text as basis, null::uuid as grant_id where false)`;
+
+export function accessRowsSql(v: Viewer, options: { ignoreRestriction?: boolean; grants?: boolean } = {}) {
   const { actor, today, now } = v;
+  // Administrators manage users and read no child content, whatever is recorded for them.
+  if (isAdminOnly(actor)) return NO_ROWS;
   // An allocation counts only while the person still holds the role it needs: an IRO
   // who is no longer an IRO does not keep reading the child's record.
   const held = ALLOCATION_ROLES.filter((r) => hasRole(actor, ALLOCATION_NEEDS_ROLE[r]));
   const parts = [];
-  // Administrators manage users and read no child content, whatever is recorded for them.
-  if (isAdminOnly(actor)) return sql<AccessRow>`(select null::uuid as child_id, null::text as basis where false)`;
   if (held.length > 0) {
-    parts.push(sql`select a.child_id, 'allocation:' || a.role as basis from allocation a
+    parts.push(sql`select a.child_id, 'allocation:' || a.role as basis, null::uuid as grant_id from allocation a
         where a.user_id = ${actor.userId} and a.ended_at is null and a.starts_on <= ${today} and a.role in (${sql.join(held)})`);
   }
   if (actor.teamId !== null && hasRole(actor, 'social-worker', 'team-manager')) {
     // The team's children: allocated as worker or manager to someone active in the team
     // who holds the matching role (an IRO's allocation does not bring in their team).
-    parts.push(sql`select a.child_id, 'team' as basis from allocation a join app_user u on u.id = a.user_id
+    parts.push(sql`select a.child_id, 'team' as basis, null::uuid as grant_id from allocation a join app_user u on u.id = a.user_id
         where u.team_id = ${actor.teamId} and u.active and a.ended_at is null and a.starts_on <= ${today}
           and ((a.role = 'allocated-worker' and 'social-worker' = any(u.roles)) or (a.role = 'team-manager' and 'team-manager' = any(u.roles)))`);
   }
   if (hasRole(actor, 'head-of-service')) {
-    parts.push(sql`select r.child_id, 'role:head-of-service' as basis from case_record r`);
+    parts.push(sql`select r.child_id, 'role:head-of-service' as basis, null::uuid as grant_id from case_record r`);
   }
-  parts.push(sql`select g.child_id, 'grant:' || g.basis || ':' || g.id as basis from access_grant g
-      where g.user_id = ${actor.userId} and g.expires_at > ${now}
-        and not exists (select 1 from access_grant_revocation x where x.grant_id = g.id)`);
+  // Writers ask for full bases only (bestBasisSql): grants are then left out at the source.
+  if (options.grants !== false) {
+    parts.push(sql`select g.child_id, 'grant:' || g.basis || ':' || g.id as basis, g.id as grant_id from access_grant g
+        where g.user_id = ${actor.userId} and g.expires_at > ${now}
+          and not exists (select 1 from access_grant_revocation x where x.grant_id = g.id)`);
+  }
   if (hasRole(actor, ...BREAK_GLASS_ROLES)) {
-    parts.push(sql`select b.child_id, 'break-glass:' || b.id as basis from break_glass b
+    parts.push(sql`select b.child_id, 'break-glass:' || b.id as basis, null::uuid as grant_id from break_glass b
         where b.user_id = ${actor.userId} and b.expires_at > ${now}`);
   }
+  if (parts.length === 0) return NO_ROWS;
   const union = sql.join(parts, sql` union all `);
   // Only the access explanation asks what a user would see but for a restriction.
   if (options.ignoreRestriction === true) return sql<AccessRow>`(${union})`;
-  return sql<AccessRow>`(select x.child_id, x.basis from (${union}) x where ${notRestrictedFor(v, sql.ref('x.child_id'))})`;
+  return sql<AccessRow>`(select x.child_id, x.basis, x.grant_id from (${union}) x where ${notRestrictedFor(v, sql.ref('x.child_id'))})`;
 }
 
 function notRestrictedFor(v: Viewer, ref: Expression<unknown>) {
@@ -96,7 +104,7 @@ const BASIS_ORDER = sql`case when basis like 'allocation:%' then 0 when basis = 
 
 /** A scalar subquery: the viewer's best full basis for `childId` (never a grant), or null. For single statements that check as they write. */
 export function bestBasisSql(v: Viewer, childId: string) {
-  return sql<string | null>`(select basis from ${accessRowsSql(v)} as access where child_id = ${childId} and basis not like 'grant:%' order by ${BASIS_ORDER} limit 1)`;
+  return sql<string | null>`(select basis from ${accessRowsSql(v, { grants: false })} as access where child_id = ${childId} order by ${BASIS_ORDER} limit 1)`;
 }
 
 /** Every basis on which the viewer may see this child (empty: no access), most specific first. */
@@ -112,14 +120,13 @@ export async function accessBases(db: Kysely<DB>, v: Viewer, childId: string): P
  */
 export function entryInScopeSql(v: Viewer, alias = 'e') {
   const e = sql.raw(alias);
-  return sql<SqlBool>`(exists (select 1 from ${accessRowsSql(v)} as access where access.child_id = ${e}.child_id and access.basis not like 'grant:%')
-    or exists (select 1 from access_grant g
-      where g.child_id = ${e}.child_id and g.user_id = ${v.actor.userId} and g.expires_at > ${v.now}
-        and not exists (select 1 from access_grant_revocation x where x.grant_id = g.id)
-        and ${notRestrictedFor(v, sql.ref('g.child_id'))}
-        and (g.kinds is null or ${e}.kind = any(g.kinds))
-        and (g.from_date is null or (${e}.occurred_at at time zone 'Europe/London')::date >= g.from_date)
-        and (g.to_date is null or (${e}.occurred_at at time zone 'Europe/London')::date <= g.to_date)))`;
+  // The viewer's own access rows (the one decision); a grant's row shows only its scope.
+  return sql<SqlBool>`exists (select 1 from ${accessRowsSql(v)} as access left join access_grant g on g.id = access.grant_id
+    where access.child_id = ${e}.child_id
+      and (access.grant_id is null
+        or ((g.kinds is null or ${e}.kind = any(g.kinds))
+          and (g.from_date is null or (${e}.occurred_at at time zone 'Europe/London')::date >= g.from_date)
+          and (g.to_date is null or (${e}.occurred_at at time zone 'Europe/London')::date <= g.to_date))))`;
 }
 
 export async function recordStatus(db: Kysely<DB>, childId: string): Promise<string | undefined> {

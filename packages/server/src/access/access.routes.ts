@@ -2,13 +2,12 @@ import { Type } from 'typebox';
 import { ENTRY_KINDS } from '@safekeep/core';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
-import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
+import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, Person, Reason, StringEnum, Uuid } from '../http/schemas.js';
 import * as access from './grants.service.js';
 
 /** How long break-glass lasts unless configured (SAFEKEEP_BREAK_GLASS_MINUTES). */
 export const DEFAULT_BREAK_GLASS_MINUTES = 30;
 
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 const Scope = Obj({
   kinds: Type.Optional(Type.Array(StringEnum(ENTRY_KINDS), { minItems: 1, maxItems: ENTRY_KINDS.length, description: 'Entry kinds the grant shows (default: all).' })),
   from: Type.Optional(CalendarDate),
@@ -64,7 +63,6 @@ const Explanation = Obj({
   restriction: Obj({ restricted: Type.Boolean(), named: Type.Boolean() }),
   reason: Type.String(),
 });
-const Reason = Obj({ reason: NonBlank(2000) });
 
 export function registerAccessRoutes(app: App, deps: RouteDeps): void {
   const run = deps.runner;

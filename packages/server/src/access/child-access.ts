@@ -22,17 +22,13 @@ export async function requireChildAccess(w: Work, childId: string, action: Audit
   const usable = mode === 'write' ? (hasRole(w.actor, ...WRITING_ROLES) ? bases.filter(isFullBasis) : []) : options.grantScope === true ? bases : bases.filter(isFullBasis);
   const basis = usable[0];
   if (basis !== undefined) {
-    if (mode === 'write') {
-      const status = await recordStatus(w.db, childId);
-      if (status === 'archived') throw new DomainError('RECORD_ARCHIVED', 'This record is archived and read-only. Reopen it to add to it.');
-      if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
+    if (mode === 'write' && (await requireRecord(w, childId)) === 'archived') {
+      throw new DomainError('RECORD_ARCHIVED', 'This record is archived and read-only. Reopen it to add to it.');
     }
     w.touches(childId);
     return basis;
   }
-  const status = await recordStatus(w.db, childId);
-  if (status === undefined) throw new DomainError('NOT_FOUND', 'There is no child record with that id.');
-  if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
+  await requireRecord(w, childId);
   const onlyGrants = bases.length > 0 && !bases.some(isFullBasis);
   const reason = bases.length === 0 ? 'no-basis' : onlyGrants ? 'grant-scope' : 'read-only';
   w.auditDenied({ action, childIds: [childId], detail: { reason, mode } });
@@ -46,6 +42,18 @@ export async function requireChildAccess(w: Work, childId: string, action: Audit
           : 'Your access to this record is through a grant, which shows the child’s details, chronology, entries and documents within its scope.'
         : 'You can read this record but not add to it.',
   );
+}
+
+/**
+ * The record's status, once it is known to exist and not to have been destroyed: a
+ * missing record is NOT_FOUND, a destroyed one RECORD_DESTROYED (410, only its
+ * certificate remains).
+ */
+export async function requireRecord(w: Work, childId: string): Promise<string> {
+  const status = await recordStatus(w.db, childId);
+  if (status === undefined) throw new DomainError('NOT_FOUND', 'There is no child record with that id.');
+  if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
+  return status;
 }
 
 /** The basis is a grant's: reads must be limited to the grant's scope (entryInScopeSql). */

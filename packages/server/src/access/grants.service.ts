@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { DomainError, ENTRY_KINDS, hasRole, invalid, type Actor, type FieldProblem, type Role } from '@safekeep/core';
 import type { Work } from '../db/work.js';
 import { accessBases, accessRowsSql, BREAK_GLASS_ROLES, isFullBasis, recordStatus, type Viewer } from './access.repository.js';
-import { WRITING_ROLES } from './child-access.js';
+import { requireRecord, WRITING_ROLES } from './child-access.js';
 import { requireRole } from './roles.js';
 
 /**
@@ -84,11 +84,6 @@ async function grantViews(w: Work, where: { id?: string; childId?: string; userI
   }));
 }
 
-async function requireChild(w: Work, childId: string): Promise<void> {
-  const status = await recordStatus(w.db, childId);
-  if (status === undefined) throw new DomainError('NOT_FOUND', 'There is no child record with that id.');
-  if (status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This record was destroyed under an approved disposal; only its certificate remains.');
-}
 
 /** Grants access to one child's record on a recorded legal basis, for one person, until the minute it expires. */
 export async function createGrant(w: Work, input: GrantInput): Promise<GrantView> {
@@ -104,7 +99,7 @@ export async function createGrant(w: Work, input: GrantInput): Promise<GrantView
   });
   if (input.userId.toLowerCase() === w.actor.userId) problems.push({ field: 'userId', message: 'you cannot grant access to yourself' });
   if (problems.length > 0) throw invalid(problems);
-  await requireChild(w, input.childId);
+  await requireRecord(w, input.childId);
   const user = await w.db.selectFrom('app_user').select(['id', 'active', 'roles']).where('id', '=', input.userId).executeTakeFirst();
   if (user === undefined || !user.active) throw invalid({ field: 'userId', message: 'is not an active user' });
   if (user.roles.every((r) => r === 'admin')) throw invalid({ field: 'userId', message: 'is an administrator, who manages users and reads no child’s record' });
@@ -205,7 +200,7 @@ async function restrictionView(w: Work, childId: string): Promise<RestrictionVie
  */
 export async function setRestriction(w: Work, childId: string, input: { allowedUserIds: string[]; reason: string }): Promise<RestrictionView> {
   requireRole(w, 'restriction.set', ACCESS_GOVERNORS, { childIds: [childId] });
-  await requireChild(w, childId);
+  await requireRecord(w, childId);
   const wanted = [...new Set(input.allowedUserIds.map((id) => id.toLowerCase()))];
   const found = await w.db.selectFrom('app_user').select('id').where('id', 'in', wanted).where('active', '=', true).execute();
   const known = new Set(found.map((u) => u.id));
@@ -218,7 +213,7 @@ export async function setRestriction(w: Work, childId: string, input: { allowedU
 
 export async function liftRestriction(w: Work, childId: string, input: { reason: string }): Promise<RestrictionView> {
   requireRole(w, 'restriction.lift', ACCESS_GOVERNORS, { childIds: [childId] });
-  await requireChild(w, childId);
+  await requireRecord(w, childId);
   const current = await restrictionView(w, childId);
   if (!current.restricted) throw new DomainError('ALREADY_DONE', 'This record is not restricted.');
   await w.db.insertInto('restriction').values({ child_id: childId, allowed_user_ids: null, reason: input.reason, set_at: w.now, set_by: w.actor.userId }).execute();
@@ -228,7 +223,7 @@ export async function liftRestriction(w: Work, childId: string, input: { reason:
 
 /** The restriction and its history: for governors and the people it names. */
 export async function getRestriction(w: Work, childId: string): Promise<RestrictionView> {
-  await requireChild(w, childId);
+  await requireRecord(w, childId);
   const view = await restrictionView(w, childId);
   if (!hasRole(w.actor, ...ACCESS_GOVERNORS) && !view.allowedUsers.some((u) => u.id === w.actor.userId)) {
     w.auditDenied({ action: 'restriction.read', childIds: [childId], detail: { reason: 'role' } });
@@ -255,11 +250,10 @@ export interface BreakGlassView {
  */
 export async function openBreakGlass(w: Work, childId: string, input: { reason: string }, minutes: number): Promise<BreakGlassView> {
   requireRole(w, 'break-glass.open', BREAK_GLASS_ROLES, { childIds: [childId] });
-  await requireChild(w, childId);
+  await requireRecord(w, childId);
   const bases = await accessBases(w.db, w, childId);
   if (bases.some(isFullBasis)) throw new DomainError('CONFLICT', `You already have access to this record (${bases[0] ?? ''}); break-glass is for emergencies without it.`);
-  const restricted = (await restrictionView(w, childId)).restricted ? true : undefined;
-  if (restricted !== undefined) {
+  if ((await restrictionView(w, childId)).restricted) {
     w.auditDenied({ action: 'break-glass.open', childIds: [childId], detail: { reason: 'restricted' } });
     throw new DomainError('ACCESS_DENIED', 'This record is restricted to named people; break-glass does not open it. Ask the data protection officer.');
   }

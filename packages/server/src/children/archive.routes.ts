@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { respond } from '../http/respond.js';
-import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, Uuid } from '../http/schemas.js';
+import { CalendarDate, IdParams, Instant, Nullable, Obj, Reason, Uuid } from '../http/schemas.js';
 import { archiveRecord, reopenRecord } from './archive.service.js';
 
 const RecordStatus = Obj({
@@ -10,7 +10,6 @@ const RecordStatus = Obj({
   retention: Obj({ destructionDate: Nullable(CalendarDate), status: Type.String(), doNotDestroy: Type.Boolean() }),
   history: Type.Array(Obj({ status: Type.String(), reason: Type.String(), changedAt: Instant, changedBy: Nullable(Type.String()) })),
 });
-const Reason = Obj({ reason: NonBlank(2000) });
 
 export function registerArchiveRoutes(app: App, deps: RouteDeps): void {
   const run = deps.runner;

@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
-import { IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
+import { IdParams, Instant, NonBlank, Nullable, Obj, Person, StringEnum, Uuid } from '../http/schemas.js';
 import { certificatePdf, type CertificateDocument } from './certificate-pdf.js';
 import * as disposals from './disposal.service.js';
 
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 const Disposal = Obj({
   id: Uuid,
   childId: Uuid,

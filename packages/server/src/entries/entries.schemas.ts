@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ENTRY_KINDS, ENTRY_STATUSES } from '@safekeep/core';
-import { CalendarDate, Instant, NonBlank, Nullable, Obj, PageQuery, StringEnum, Uuid } from '../http/schemas.js';
+import { CalendarDate, Instant, NonBlank, Nullable, Obj, PageQuery, Person, StringEnum, Uuid } from '../http/schemas.js';
 
 export const EntryKind = StringEnum(ENTRY_KINDS);
 export const EntryStatus = StringEnum(ENTRY_STATUSES, { description: 'draft entries are finalised later; final entries are corrected only by new versions.' });
@@ -24,7 +24,6 @@ export const EntryCorrection = Type.Object(
 
 export const Finalise = Obj({ note: Type.Optional(Type.String({ maxLength: 2000, description: 'Recorded as the reason of the final version (default "Finalised").' })) });
 
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 
 export const DocumentRef = Obj({ id: Uuid, sha256: Type.String(), size: Type.Integer(), contentType: Type.String(), filename: Nullable(Type.String()) });
 

@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
-import { IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
+import { IdParams, Instant, NonBlank, Nullable, Obj, Person, StringEnum, Uuid } from '../http/schemas.js';
 import * as escalations from './escalations.service.js';
 
 const Subject = Type.Union([Obj({ childId: Uuid }), Obj({ carerId: Uuid })]);
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 const Escalation = Obj({
   id: Uuid,
   subject: Subject,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
-import { IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
+import { IdParams, Instant, NonBlank, Nullable, Obj, Person, Reason, StringEnum, Uuid } from '../http/schemas.js';
 import * as holds from './holds.service.js';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,79}$' });
@@ -11,7 +11,6 @@ const Scope = Type.Union([
   Obj({ childIds: Type.Array(Uuid, { minItems: 1, maxItems: 10_000 }) }, { title: 'named children' }),
   Obj({ carerIds: Type.Array(Uuid, { minItems: 1, maxItems: 10_000 }) }, { title: 'named carers or homes' }),
 ]);
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 export const Hold = Obj({
   id: Uuid,
   name: Type.String(),
@@ -26,7 +25,6 @@ export const Hold = Obj({
   releaseApprovals: Type.Array(Obj({ approver: Person, reason: Type.String(), approvedAt: Instant })),
   releasedAt: Nullable(Instant),
 });
-const Reason = Obj({ reason: NonBlank(2000) });
 
 export function registerHoldRoutes(app: App, deps: RouteDeps): void {
   const run = deps.runner;

@@ -28,6 +28,10 @@ export const NonBlank = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', ...(description ? { description } : {}) });
 
 export const IdParams = Obj({ id: Uuid });
+/** A user as replies name them. */
+export const Person = Obj({ id: Uuid, displayName: Type.String() });
+/** A body that is only a reason, as releases, revocations and archiving take. */
+export const Reason = Obj({ reason: NonBlank(2000) });
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })),

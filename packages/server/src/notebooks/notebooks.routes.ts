@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { read, respond } from '../http/respond.js';
-import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, StringEnum, Uuid } from '../http/schemas.js';
+import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, Person, StringEnum, Uuid } from '../http/schemas.js';
 import * as notebooks from './notebooks.service.js';
 
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 const Notebook = Obj({
   id: Uuid,
   owner: Person,

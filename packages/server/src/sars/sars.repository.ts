@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { SAR_ACTIVE_STATUSES } from '@safekeep/core';
 import type { DB } from '../db/schema.js';
+import type { SarRedactionDecisionTable, SarTable } from '../db/schema-sars.js';
 
 /**
  * SQL for subject access requests: the register and its event rows (migration 0510),
@@ -8,29 +9,12 @@ import type { DB } from '../db/schema.js';
  * below here; nothing outside this file writes SQL for these tables.
  */
 
-export interface SarRow {
-  id: string;
-  child_id: string;
+/** A register row with the child's and creator's names joined in. */
+export type SarRow = Selectable<SarTable> & {
   child_given_name: string | null;
   child_family_name: string | null;
-  kind: string;
-  requester: string;
-  relationship: string | null;
-  court: string | null;
-  order_reference: string | null;
-  order_due_date: string | null;
-  received_on: string;
-  scope_kinds: string[] | null;
-  scope_from: string | null;
-  scope_to: string | null;
-  note: string;
-  status: string;
-  due_date: string | null;
-  created_at: Date;
-  created_by: string;
   created_by_name: string;
-  updated_at: Date;
-}
+};
 
 function sars(db: Kysely<DB>) {
   return db
@@ -224,23 +208,8 @@ export async function insertExtension(db: Kysely<DB>, r: { sarId: string; months
   await db.insertInto('sar_extension').values({ sar_id: r.sarId, months: r.months, reason: r.reason, told_on: r.toldOn, extended_at: r.at, extended_by: r.by }).execute();
 }
 
-export interface DecisionRow {
-  seq: number;
-  redaction_id: string;
-  source: string;
-  entry_id: string;
-  entry_version: number;
-  field: string;
-  start_offset: number;
-  end_offset: number;
-  reason: string;
-  accept: boolean;
-  exemption: string | null;
-  note: string;
-  decided_at: Date;
-  decided_by: string;
-  decided_by_name: string;
-}
+/** A redaction decision with the decider's name (the sar id is the caller's). */
+export type DecisionRow = Omit<Selectable<SarRedactionDecisionTable>, 'sar_id'> & { decided_by_name: string };
 
 /** The standing (latest) decision on each redaction of a request. */
 export async function latestDecisions(db: Kysely<DB>, sarId: string): Promise<Map<string, DecisionRow>> {

@@ -3,13 +3,12 @@ import { ENTRY_KINDS, SAR_EXEMPTION_CODES, SAR_IDENTITY_METHODS, SAR_KINDS, SAR_
 import type { App, RouteDeps } from '../http/app-types.js';
 import { workContext } from '../http/context.js';
 import { read, respond } from '../http/respond.js';
-import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, PageQuery, StringEnum, Uuid } from '../http/schemas.js';
+import { CalendarDate, IdParams, Instant, NonBlank, Nullable, Obj, PageQuery, Person, StringEnum, Uuid } from '../http/schemas.js';
 import { renderBundle, scheduleCsv, schedulePdf } from './bundle-pdf.js';
 import * as disclosure from './disclosure.service.js';
 import * as redactions from './redactions.service.js';
 import * as sars from './sars.service.js';
 
-const Person = Obj({ id: Uuid, displayName: Type.String() });
 const Exemption = StringEnum(SAR_EXEMPTION_CODES, { description: 'The DPA 2018 exemption a redaction rests on (REGULATIONS 5.2).' });
 const Identity = Obj({
   method: StringEnum(SAR_IDENTITY_METHODS),
