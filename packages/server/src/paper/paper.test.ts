@@ -4,6 +4,7 @@ import { createChild, teamWithStaff } from '../../test/builders.js';
 import { testEngine } from '../../test/engine.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
 import { decodeCode128, pdfPageSizes, pdfPages, renderPagePng } from '../../test/pdf.js';
+import type { BoxView, PaperFileView } from './paper.service.js';
 
 /**
  * Paper and off-site storage (R13, R17): boxes with barcodes and a kept history of
@@ -34,31 +35,9 @@ let boxes = 0;
 const nextBarcode = () => `NBC/OS ${String(++boxes).padStart(6, '0')}-A`;
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
-interface BoxBody {
-  id: string;
-  barcode: string;
-  location: string;
-  files: number;
-  destroyFrom: string | null;
-  undeterminedFiles: number;
-  holds: string[];
-  doNotDestroy: boolean;
-  contents?: Array<{ id: string; destructionDate: string | null }>;
-  history?: Array<{ location: string; movedAt: string; movedBy: string | null }>;
-}
-interface FileBody {
-  id: string;
-  subject: { childId: string } | { carerId: string };
-  description: string;
-  status: string;
-  box: { id: string; barcode: string } | null;
-  location: string | null;
-  checkedOut: { to: { id: string; displayName: string }; at: string } | null;
-  destructionDate: string | null;
-  retentionStatus: string;
-  holds: string[];
-  doNotDestroy: boolean;
-}
+// Replies are the service's own view types.
+type BoxBody = BoxView;
+type FileBody = PaperFileView;
 interface FileEvent {
   event: string;
   boxBarcode: string | null;
