@@ -55,8 +55,8 @@ const seed = JSON.parse(await readFile(new URL('../packages/server/data/retentio
 
 /** The label triggers are switched off for the bulk load; the labels are then made in one statement. */
 const LOAD_TRIGGERS: Array<[string, string]> = [
-  ['child', 'child_relabel'],
-  ['involvement', 'involvement_relabel'],
+  ['child', 'child_relabel_insert'],
+  ['involvement', 'involvement_relabel_insert'],
   ['entry', 'entry_court_order_relabel'],
   ['entry', 'entry_summary_refresh'],
 ];
