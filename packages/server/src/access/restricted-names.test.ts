@@ -5,6 +5,7 @@ import { testEngine } from '../../test/engine.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
 import { pdfPages } from '../../test/pdf.js';
 import { reportRows } from '../retention/report.js';
+import type { PaperFileView } from '../paper/paper.service.js';
 import { RESTRICTED_LABEL } from './access.repository.js';
 
 /**
@@ -30,9 +31,9 @@ let plain: { id: string };
 const FAMILY = 'Quillfeather';
 const LOCAL_ID = 'NBC-2011-4471';
 
-const get = (user: TestUser, url: string) => h.request('GET', url, { user });
-const ok = async (user: TestUser, method: string, url: string, body?: unknown) => {
-  const res = await h.request(method, url, { user, ...(body === undefined ? {} : { body }) });
+const get = <T = unknown>(user: TestUser, url: string) => h.request<T>('GET', url, { user });
+const ok = async <T = { id: string }>(user: TestUser, method: string, url: string, body?: unknown) => {
+  const res = await h.request<T>(method, url, { user, ...(body === undefined ? {} : { body }) });
   expect(res.status, `${method} ${url}: ${res.raw}`).toBeLessThan(300);
   return res;
 };
@@ -79,8 +80,8 @@ describe(`a restricted child's name in lists outside the record (${testEngine()}
   let file: { id: string };
 
   it('paper files and boxes: the description and notes are withheld from a records officer outside the restriction; barcode, place and date are not', async () => {
-    box = (await ok(outside.records, 'POST', '/api/v1/boxes', { barcode: 'NBC/OS 990001-R', location: 'Northmoor Records Store, Bay 3' })).body;
-    const created = await h.request('POST', '/api/v1/paper-files', { user: outside.records, body: { childId: restricted.id, description: `${FAMILY}: care file 2012–2020`, boxId: box.id } });
+    box = (await ok<{ id: string; barcode: string }>(outside.records, 'POST', '/api/v1/boxes', { barcode: 'NBC/OS 990001-R', location: 'Northmoor Records Store, Bay 3' })).body;
+    const created = await h.request<PaperFileView>('POST', '/api/v1/paper-files', { user: outside.records, body: { childId: restricted.id, description: `${FAMILY}: care file 2012–2020`, boxId: box.id } });
     expect(created.status).toBe(201);
     expect(created.raw).not.toContain(FAMILY);
     expect(created.body).toMatchObject({ subject: { childId: restricted.id }, description: RESTRICTED_LABEL, restricted: true, box: { id: box.id, barcode: box.barcode }, doNotDestroy: true });
@@ -124,7 +125,7 @@ describe(`a restricted child's name in lists outside the record (${testEngine()}
   });
 
   it('escalations: the question and decision are withheld from deciders outside the restriction', async () => {
-    const raised = await h.request('POST', '/api/v1/escalations', { user: inside.worker, body: { subject: { childId: restricted.id }, question: `Can the ${FAMILY} file go off-site?`, to: 'business-services' } });
+    const raised = await h.request<{ id: string }>('POST', '/api/v1/escalations', { user: inside.worker, body: { subject: { childId: restricted.id }, question: `Can the ${FAMILY} file go off-site?`, to: 'business-services' } });
     expect(raised.status, raised.raw).toBe(201);
     expect(raised.body).toMatchObject({ restricted: false, question: `Can the ${FAMILY} file go off-site?` });
     const toHead = await h.request('POST', '/api/v1/escalations', { user: inside.worker, body: { subject: { childId: restricted.id }, question: `Keep the ${FAMILY} record longer?`, to: 'head-of-service' } });
@@ -135,7 +136,7 @@ describe(`a restricted child's name in lists outside the record (${testEngine()}
     expect(await names(inside.head, '/api/v1/escalations')).toBe(true);
     const listed = (await get(outside.records, '/api/v1/escalations')).body as { items: Array<{ id: string; subject: { childId: string }; question: string; restricted: boolean }> };
     expect(listed.items.find((i) => i.id === raised.body.id)).toMatchObject({ subject: { childId: restricted.id }, question: RESTRICTED_LABEL, restricted: true });
-    await ok(inside.records, 'POST', `/api/v1/escalations/${String(raised.body.id)}/decision`, { decision: `Yes: the ${FAMILY} file goes to Bay 3.` });
+    await ok(inside.records, 'POST', `/api/v1/escalations/${raised.body.id}/decision`, { decision: `Yes: the ${FAMILY} file goes to Bay 3.` });
     expect(await names(outside.support, '/api/v1/escalations?status=all')).toBe(false);
     expect(await names(inside.records, '/api/v1/escalations?status=all')).toBe(true);
   });
@@ -153,28 +154,28 @@ describe(`a restricted child's name in lists outside the record (${testEngine()}
   });
 
   it('subject access: the register withholds the child’s name, requester and note, and the content is refused, outside the restriction', async () => {
-    const sar = await h.request('POST', '/api/v1/sars', {
+    const sar = await h.request<{ id: string }>('POST', '/api/v1/sars', {
       user: inside.dpo,
       body: { childId: restricted.id, requester: `Jo ${FAMILY}`, relationship: 'parent-with-parental-responsibility', receivedAt: '2026-06-10', note: `Mother of Xanthe ${FAMILY}.` },
     });
     expect(sar.status, sar.raw).toBe(201);
     for (const user of [outside.dpo, outside.support]) {
       expect(await names(user, '/api/v1/sars')).toBe(false);
-      expect(await names(user, `/api/v1/sars/${String(sar.body.id)}`)).toBe(false);
-      const items = await get(user, `/api/v1/sars/${String(sar.body.id)}/items`);
+      expect(await names(user, `/api/v1/sars/${sar.body.id}`)).toBe(false);
+      const items = await get(user, `/api/v1/sars/${sar.body.id}/items`);
       expect(items.status).toBe(403);
       expect(items.body).toMatchObject({ code: 'ACCESS_DENIED' });
       expect(items.raw).not.toContain(FAMILY);
     }
-    expect((await get(outside.dpo, `/api/v1/sars/${String(sar.body.id)}`)).body).toMatchObject({ childId: restricted.id, restricted: true, childName: RESTRICTED_LABEL, requester: RESTRICTED_LABEL, note: RESTRICTED_LABEL });
+    expect((await get(outside.dpo, `/api/v1/sars/${sar.body.id}`)).body).toMatchObject({ childId: restricted.id, restricted: true, childName: RESTRICTED_LABEL, requester: RESTRICTED_LABEL, note: RESTRICTED_LABEL });
     const refused = (await h.auditFor(restricted.id)).filter((e) => e.action === 'sar.items-read' && e.outcome === 'denied');
     expect(refused.map((e) => e.actor_id).sort()).toEqual([outside.dpo.id, outside.support.id].sort());
     expect(await names(inside.dpo, '/api/v1/sars')).toBe(true);
-    expect((await get(inside.dpo, `/api/v1/sars/${String(sar.body.id)}/items`)).status).toBe(200);
+    expect((await get(inside.dpo, `/api/v1/sars/${sar.body.id}/items`)).status).toBe(200);
   });
 
   it('a sibling outside the restriction is shown as "Restricted record", not by initials', async () => {
-    const seen = await get(otherTeam.worker, `/api/v1/children/${sibling.id}`);
+    const seen = await get<{ relationships: unknown[] }>(otherTeam.worker, `/api/v1/children/${sibling.id}`);
     expect(seen.status).toBe(200);
     expect(seen.raw).not.toContain(FAMILY);
     expect(seen.raw).not.toContain('X.Q.');
@@ -246,14 +247,14 @@ describe(`a restricted record's disposal and certificate (${testEngine()})`, () 
 
   it('gives the certificate without case reference, initials or reason to those outside the restriction, and whole to those named', async () => {
     const url = `/api/v1/disposals/${disposal.id}/certificate`;
-    const masked = await get(outside.records, `${url}?format=json`);
+    const masked = await get<{ sha256: string }>(outside.records, `${url}?format=json`);
     expect(masked.status).toBe(200);
     for (const word of [DISPOSED, 'NBC-1990-0031', 'O.V.']) expect(masked.raw).not.toContain(word);
     expect(masked.body).toMatchObject({
       certificate: { record: { childId: child.id, caseReference: RESTRICTED_LABEL, initials: RESTRICTED_LABEL }, reason: RESTRICTED_LABEL },
       withheld: ['record.caseReference', 'record.initials', 'reason'],
     });
-    const whole = await get(inside.records, `${url}?format=json`);
+    const whole = await get<{ sha256: string }>(inside.records, `${url}?format=json`);
     expect(whole.body).toMatchObject({ certificate: { record: { caseReference: 'NBC-1990-0031', initials: 'O.V.' }, reason: `The ${DISPOSED} record is past its date.` }, withheld: [] });
     // The certificate as issued keeps everything: its hash is the same for both readers.
     expect(masked.body.sha256).toBe(whole.body.sha256);

@@ -243,23 +243,23 @@ describe('cookie sessions and CSRF', () => {
     ];
     const requestIds: string[] = [];
     for (const extra of cases) {
-      const res = await h.request('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, ...extra }, body: { name: `Team by cookie ${JSON.stringify(extra)}` } });
+      const res = await h.request<{ requestId: string }>('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, ...extra }, body: { name: `Team by cookie ${JSON.stringify(extra)}` } });
       expect(res.status, JSON.stringify(extra)).toBe(403);
-      requestIds.push(String(res.body.requestId));
+      requestIds.push(res.body.requestId);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ code: 'CSRF_TOKEN_INVALID', status: 403 });
     }
     // Refused before the body is read: a malformed body is refused the same way.
-    const broken = await h.request('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, 'content-type': 'application/json' }, payload: '{not json' });
+    const broken = await h.request<{ requestId: string }>('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, 'content-type': 'application/json' }, payload: '{not json' });
     expect(broken.status).toBe(403);
-    requestIds.push(String(broken.body.requestId));
+    requestIds.push(broken.body.requestId);
     for (const [method, url, body] of [
       ['PATCH', `/api/v1/users/${admin.id}`, { displayName: 'Changed' }],
       ['DELETE', '/api/v1/session', undefined],
     ] as const) {
-      const res = await h.request(method, url, { headers: { cookie: mine.cookie }, ...(body !== undefined ? { body } : {}) });
+      const res = await h.request<{ requestId: string }>(method, url, { headers: { cookie: mine.cookie }, ...(body !== undefined ? { body } : {}) });
       expect(res.status, `${method} ${url}`).toBe(403);
-      requestIds.push(String(res.body.requestId));
+      requestIds.push(res.body.requestId);
     }
     expect({ teams: await teams(), audits: await audits() }).toEqual(before);
     // Each refusal is in the audit trail, denied, with who (the session is valid), the route, and its own request id.
