@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'session.login',
   'session.login-refused',
   'session.logout',
+  'session.csrf-refused',
   'team.create',
   'user.create',
   'user.update',

@@ -98,6 +98,55 @@ export function canSeeChild(v: Viewer, column: Expression<string> | string): Exp
   return sql<SqlBool>`${ref} in (select child_id from ${accessRowsSql(v)} as access)`;
 }
 
+/**
+ * Roles that manage records as records (retention, holds, disposal, paper files): they
+ * see a record's retention facts, holds and paper files, never its content.
+ */
+export const RECORDS_ROLES: readonly Role[] = ['records-officer', 'business-support', 'dpo', 'head-of-service'];
+
+/** What a reply shows instead of a child's name (and identifiers, and text written about the record) to someone who may not name the child. */
+export const RESTRICTED_LABEL = 'Restricted record';
+
+/** A WHERE condition: no restriction keeps the viewer out of the record in `column` (the filter accessRowsSql applies to every basis). */
+export function notRestrictedSql(v: Viewer, column: Expression<string> | string): Expression<SqlBool> {
+  return notRestrictedFor(v, typeof column === 'string' ? sql.ref(column) : column);
+}
+
+/**
+ * A WHERE condition: a reply outside the child's own routes may tell this viewer who the
+ * child in `column` is (name, initials, identifiers, free text written about the record
+ * such as a paper file's description). Whoever may see the record may (canSeeChild); so
+ * may a records role (records officer, business support, DPO), who manages records it
+ * does not read, unless a restriction keeps them out: a record restricted to named
+ * people is named to those people alone. Everyone else gets the child's id and
+ * RESTRICTED_LABEL. Both halves are the one decision above, not a second copy of it.
+ */
+export function canNameChild(v: Viewer, column: Expression<string> | string): Expression<SqlBool> {
+  if (hasRole(v.actor, ...RECORDS_ROLES)) return notRestrictedSql(v, column);
+  return canSeeChild(v, column);
+}
+
+/** Of these children, the ones the viewer may name (canNameChild), in one statement. */
+export async function nameableChildren(db: Kysely<DB>, v: Viewer, childIds: ReadonlyArray<string | null>): Promise<Set<string>> {
+  const ids = [...new Set(childIds.filter((id): id is string => id !== null).map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('case_record').select('child_id').where('child_id', 'in', ids).where(canNameChild(v, 'case_record.child_id')).execute();
+  return new Set(rows.map((r) => r.child_id));
+}
+
+/** Of these children, the ones restricted to named people the viewer is not one of. */
+export async function restrictedFrom(db: Kysely<DB>, v: Viewer, childIds: ReadonlyArray<string>): Promise<Set<string>> {
+  const ids = [...new Set(childIds.map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('case_record')
+    .select('child_id')
+    .where('child_id', 'in', ids)
+    .where((eb) => eb.not(notRestrictedSql(v, 'case_record.child_id')))
+    .execute();
+  return new Set(rows.map((r) => r.child_id));
+}
+
 /** The most specific basis first: allocation, team, role, grant, break-glass. */
 const BASIS_RANK = (b: string) => (b.startsWith('allocation:') ? 0 : b === 'team' ? 1 : b.startsWith('role:') ? 2 : b.startsWith('grant:') ? 3 : 4);
 const BASIS_ORDER = sql`case when basis like 'allocation:%' then 0 when basis = 'team' then 1 when basis like 'role:%' then 2 when basis like 'grant:%' then 3 else 4 end, basis`;

@@ -38,7 +38,7 @@ const Restriction = Obj({
 });
 const BreakGlass = Obj({
   id: Uuid,
-  child: Obj({ id: Uuid, name: Type.String() }),
+  child: Obj({ id: Uuid, name: Type.String({ description: '"Restricted record" (and the reason withheld) where you may not name the child.' }), restricted: Type.Boolean() }),
   user: Person,
   reason: Type.String(),
   openedAt: Instant,

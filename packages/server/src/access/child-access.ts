@@ -1,6 +1,6 @@
 import { DomainError, hasRole, type AuditAction, type Role } from '@safekeep/core';
 import type { Work } from '../db/work.js';
-import { accessBases, entryInScopeSql, isFullBasis, recordExists, recordStatus } from './access.repository.js';
+import { accessBases, entryInScopeSql, isFullBasis, RECORDS_ROLES, recordExists, recordStatus } from './access.repository.js';
 
 /** Roles that may add to a record they can see. Admins, inspectors and others only read, if that. */
 export const WRITING_ROLES: readonly Role[] = ['social-worker', 'team-manager', 'head-of-service', 'iro'];
@@ -65,11 +65,8 @@ export async function entryWithinScope(w: Work, entryId: string): Promise<boolea
   return row !== undefined;
 }
 
-/**
- * Roles that manage records as records (retention, holds, disposal, paper files): they
- * see a record's retention facts, holds and paper files, never its content.
- */
-export const RECORDS_ROLES: readonly Role[] = ['records-officer', 'business-support', 'dpo', 'head-of-service'];
+/** Roles that manage records as records (defined with the access decision, which names records to them). */
+export { RECORDS_ROLES };
 
 /**
  * Access to a record's retention facts: a records role, or anyone who may read the

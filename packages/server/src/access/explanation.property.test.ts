@@ -9,14 +9,17 @@ import { startHarness, type Harness, type TestUser } from '../../test/harness.js
  * and break-glass openings, the explanation's yes or no must agree with what each endpoint
  * actually does for that user: read the child, find it by search, list it, and download
  * its documents (all of them with full access; exactly those its chronology shows under a
- * grant's scope; none without access).
+ * grant's scope; none without access). A paper file's description (which names the child)
+ * follows the same answer: shown to whoever may see the record, and to records roles
+ * unless a restriction leaves them out (canNameChild); "Restricted record" otherwise.
  */
 let h: Harness;
 let hos: TestUser;
 let dpo: TestUser;
 let people: TestUser[];
 let runNo = 0;
-const seen = { full: 0, scoped: 0, none: 0, restricted: 0, breakGlass: 0 };
+const seen = { full: 0, scoped: 0, none: 0, restricted: 0, breakGlass: 0, paperWithheld: 0 };
+const RECORDS_ROLES = new Set(['records-officer', 'business-support', 'dpo', 'head-of-service']);
 
 beforeAll(async () => {
   h = await startHarness({ now: '2026-03-02T09:00:00Z' });
@@ -90,6 +93,8 @@ describe('the access explanation agrees with every endpoint (property)', () => {
             if (up.status !== 201) throw new Error(up.raw);
             docs.push(up.body.documentId);
           }
+          const file = await h.request('POST', '/api/v1/paper-files', { user: hos, body: { childId: res.body.id, description: `${family} file ${i}`, location: 'Shelf 1' } });
+          if (file.status !== 201) throw new Error(file.raw);
           children.push({ id: res.body.id, docs });
         }
         const child = (i: number) => children[i]!;
@@ -126,7 +131,7 @@ describe('the access explanation agrees with every endpoint (property)', () => {
           const listed = new Set((await h.request<{ items: Array<{ id: string }> }>('GET', '/api/v1/children?limit=500', { user })).body.items?.map((c) => c.id) ?? []);
           const found = new Set((await h.request<{ items: Array<{ id: string }> }>('GET', `/api/v1/children?q=${family}`, { user })).body.items?.map((c) => c.id) ?? []);
           for (const c of children) {
-            const why = await h.request<{ allowed: boolean; access: 'full' | 'scoped' | 'none'; restriction: { restricted: boolean }; bases: Array<{ kind: string }> }>('GET', `/api/v1/children/${c.id}/access-explanation?userId=${user.id}`, { user: dpo });
+            const why = await h.request<{ allowed: boolean; access: 'full' | 'scoped' | 'none'; restriction: { restricted: boolean; named: boolean }; bases: Array<{ kind: string }> }>('GET', `/api/v1/children/${c.id}/access-explanation?userId=${user.id}`, { user: dpo });
             expect(why.status).toBe(200);
             seen[why.body.access] += 1;
             if (why.body.restriction.restricted) seen.restricted += 1;
@@ -136,6 +141,15 @@ describe('the access explanation agrees with every endpoint (property)', () => {
             expect(read.status, context).toBe(why.body.allowed ? 200 : 403);
             expect(listed.has(c.id), context).toBe(why.body.allowed);
             expect(found.has(c.id), context).toBe(why.body.allowed);
+            // Paper files: records roles manage every record's; others need full access. The description names the child.
+            const records = user.roles.some((r) => RECORDS_ROLES.has(r));
+            const files = await h.request<{ items: Array<{ description: string; restricted: boolean }> }>('GET', `/api/v1/paper-files?childId=${c.id}`, { user });
+            expect(files.status, context).toBe(records || why.body.access === 'full' ? 200 : 403);
+            if (files.status === 200) {
+              const nameable = why.body.allowed || (records && !(why.body.restriction.restricted && !why.body.restriction.named));
+              if (!nameable) seen.paperWithheld += 1;
+              expect(files.body.items, context).toEqual([expect.objectContaining({ description: nameable ? `${family} file ${children.indexOf(c)}` : 'Restricted record', restricted: !nameable })]);
+            }
             const downloads = await Promise.all(c.docs.map(async (d) => (await h.request('GET', `/api/v1/documents/${d}/content`, { user })).status));
             if (why.body.access === 'full') expect(downloads, context).toEqual(c.docs.map(() => 200));
             else if (why.body.access === 'none') expect(downloads, context).toEqual(c.docs.map(() => 403));
@@ -170,5 +184,6 @@ describe('the access explanation agrees with every endpoint (property)', () => {
     expect(seen.none).toBeGreaterThan(0);
     expect(seen.restricted).toBeGreaterThan(0);
     expect(seen.breakGlass).toBeGreaterThan(0);
+    expect(seen.paperWithheld).toBeGreaterThan(0);
   }, 600_000);
 });

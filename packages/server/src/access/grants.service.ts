@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DomainError, ENTRY_KINDS, hasRole, invalid, type Actor, type FieldProblem, type Role } from '@safekeep/core';
 import type { Work } from '../db/work.js';
-import { accessBases, accessRowsSql, BREAK_GLASS_ROLES, isFullBasis, recordStatus, type Viewer } from './access.repository.js';
+import { accessBases, accessRowsSql, BREAK_GLASS_ROLES, isFullBasis, nameableChildren, recordStatus, RESTRICTED_LABEL, type Viewer } from './access.repository.js';
 import { requireRecord, WRITING_ROLES } from './child-access.js';
 import { requireRole } from './roles.js';
 
@@ -235,7 +235,8 @@ export async function getRestriction(w: Work, childId: string): Promise<Restrict
 
 export interface BreakGlassView {
   id: string;
-  child: { id: string; name: string };
+  /** The name is RESTRICTED_LABEL (and the reason withheld) where the caller may not name the child. */
+  child: { id: string; name: string; restricted: boolean };
   user: Person;
   reason: string;
   openedAt: string;
@@ -280,11 +281,17 @@ async function breakGlassViews(w: Work, where: { id?: string; childIds?: string[
   }
   const rows = await q.limit(500).execute();
   const nameOf = await names(w, rows.map((r) => r.user_id));
+  // An opening made before the record was restricted stays on the list, without the child's name or the reason given.
+  const nameable = await nameableChildren(
+    w.db,
+    w,
+    rows.map((r) => r.child_id),
+  );
   return rows.map((r) => ({
     id: r.id,
-    child: { id: r.child_id, name: `${r.given_name} ${r.family_name}` },
+    child: nameable.has(r.child_id) ? { id: r.child_id, name: `${r.given_name} ${r.family_name}`, restricted: false } : { id: r.child_id, name: RESTRICTED_LABEL, restricted: true },
     user: person(r.user_id, nameOf),
-    reason: r.reason,
+    reason: nameable.has(r.child_id) ? r.reason : RESTRICTED_LABEL,
     openedAt: r.opened_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
     active: r.expires_at.getTime() > w.now.getTime(),

@@ -81,7 +81,7 @@ export const Relationship = Obj({
   id: Uuid,
   kind: Type.String(),
   relatedChildId: Uuid,
-  relatedChildName: Type.String({ description: "The related child's name, or initials if you cannot see that child's record." }),
+  relatedChildName: Type.String({ description: "The related child's name; initials if you cannot see that child's record; \"Restricted record\" if it is restricted to named people and you are not one." }),
   relatedChildVisible: Type.Boolean(),
 });
 

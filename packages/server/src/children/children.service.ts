@@ -16,7 +16,7 @@ import {
   type ChildDetailsInput,
   type DuplicateReason,
 } from '@safekeep/core';
-import { accessBases } from '../access/access.repository.js';
+import { accessBases, RESTRICTED_LABEL, restrictedFrom } from '../access/access.repository.js';
 import { requireChildAccess } from '../access/child-access.js';
 import { requireRole } from '../access/roles.js';
 import type { Row } from '../db/schema.js';
@@ -45,7 +45,7 @@ export interface RelationshipView {
   id: string;
   kind: string;
   relatedChildId: string;
-  /** The related child's name if the reader may see that child; otherwise initials only (R7). */
+  /** The related child's name if the reader may see that child; otherwise initials only (R7), or "Restricted record" if a restriction keeps the reader out of that child's record. */
   relatedChildName: string;
   relatedChildVisible: boolean;
 }
@@ -211,6 +211,12 @@ async function loadChildView(w: Work, id: string): Promise<ChildView> {
 
 async function relationshipViews(w: Work, rels: Array<Row<'relationship'>>): Promise<RelationshipView[]> {
   const names = await repo.childNames(w.db, rels.map((r) => r.related_child_id));
+  // A sibling restricted to named people is not even initialled: the restriction is about who they are.
+  const restricted = await restrictedFrom(
+    w.db,
+    w,
+    rels.map((r) => r.related_child_id),
+  );
   const out: RelationshipView[] = [];
   for (const r of rels) {
     const visible = (await accessBases(w.db, w, r.related_child_id)).length > 0;
@@ -219,7 +225,7 @@ async function relationshipViews(w: Work, rels: Array<Row<'relationship'>>): Pro
       id: r.id,
       kind: r.kind,
       relatedChildId: r.related_child_id,
-      relatedChildName: name === undefined ? '' : visible ? `${name.givenName} ${name.familyName}` : initials(name.givenName, name.familyName),
+      relatedChildName: name === undefined ? '' : visible ? `${name.givenName} ${name.familyName}` : restricted.has(r.related_child_id) ? RESTRICTED_LABEL : initials(name.givenName, name.familyName),
       relatedChildVisible: visible,
     });
   }

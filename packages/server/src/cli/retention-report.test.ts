@@ -5,6 +5,8 @@ import { londonDate, systemClock, type Actor, type Role } from '@safekeep/core';
 import { freshDatabaseFlags, runCli, type CliResult } from '../../test/cli.js';
 import { adminUrl, testEngine } from '../../test/engine.js';
 import { testPasswordHash } from '../../test/harness.js';
+import { RESTRICTED_LABEL } from '../access/access.repository.js';
+import { setRestriction } from '../access/grants.service.js';
 import { verifyAuditTrail } from '../audit/audit.service.js';
 import { createCarer } from '../carers/carers.service.js';
 import { archiveRecord } from '../children/archive.service.js';
@@ -66,6 +68,8 @@ interface Seeded {
   archived: string;
   /** No involvement yet: no rule gives it a date. */
   undated: string;
+  /** Restricted to a head of service: the report, read by no one it names, gives no reference. */
+  restricted: string;
   carer: string;
 }
 
@@ -110,8 +114,10 @@ async function seed(database: Database): Promise<Seeded> {
   const dpo = await actor('dpo.sarah', ['dpo']);
   await as(dpo, (w) => createSar(w, { childId: archived.id, relationship: 'care-leaver', requester: 'Margaret Pollard', receivedAt: w.now.toISOString() }));
   const undated = await as(head, (w) => createChild(w, { givenName: 'Tomasz', familyName: 'Zielinski', dateOfBirth: '2019-10-01' }));
+  const restricted = await as(head, (w) => createChild(w, { givenName: 'Quentin', familyName: 'Ravensworth', dateOfBirth: '2014-08-30', identifiers: { localId: 'NBC-2016-0777' } }));
+  await as(dpo, (w) => setRestriction(w, restricted.id, { allowedUserIds: [head.userId], reason: 'A staff member’s relative.' }));
   const carer = await as(head, (w) => createCarer(w, { kind: 'foster-carer', name: 'Mr and Mrs Hall' }));
-  return { current: current.id, archived: archived.id, undated: undated.id, carer: carer.id };
+  return { current: current.id, archived: archived.id, undated: undated.id, restricted: restricted.id, carer: carer.id };
 }
 
 const runs: Record<'text' | 'csv', CliResult | null> = { text: null, csv: null };
@@ -187,17 +193,21 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
     expect(undated).not.toContain('RETENTION_NOT_EXPIRED');
 
     expect(row(seeded.carer)).toMatch(/^carer\s.*\biicsa\s+HOLD_BLOCKS_DISPOSAL/);
-    expect(stdout).toMatch(/\n4 records: 0 could be destroyed now \(with two approvals\), 4 under a hold \(DO NOT DESTROY\), \d+ before their date, \d+ without a date yet, 0 destroyed\.\n$/);
+    // A restricted record is listed like any other, without its reference.
+    expect(row(seeded.restricted)).toMatch(/^child\s+\S+\s+Restricted record\s+open\s/);
+    expect(stdout).not.toContain('NBC-2016-0777');
+    expect(stdout).not.toContain('Ravensworth');
+    expect(stdout).toMatch(/\n5 records: 0 could be destroyed now \(with two approvals\), 5 under a hold \(DO NOT DESTROY\), \d+ before their date, \d+ without a date yet, 0 destroyed\.\n$/);
   });
 
   it('writes CSV a spreadsheet can read: the header, then one row per record with the same facts', () => {
     const rows = parseCsv(ran('csv').stdout);
     expect(rows[0]).toEqual([...COLUMNS]);
     const body = rows.slice(1);
-    expect(body).toHaveLength(4);
+    expect(body).toHaveLength(5);
     for (const r of body) expect(r).toHaveLength(COLUMNS.length);
     const byId = new Map(body.map((r) => [r[1] ?? '', csvRecord(r)]));
-    const ids = [seeded.current, seeded.archived, seeded.undated, seeded.carer];
+    const ids = [seeded.current, seeded.archived, seeded.undated, seeded.restricted, seeded.carer];
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
 
     for (const id of ids) {
@@ -213,6 +223,7 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
     expect(byId.get(seeded.archived)).toMatchObject({ type: 'child', reference: 'NBC-1959-0412', record_status: 'archived', blockers: 'HOLD_BLOCKS_DISPOSAL OPEN_SUBJECT_ACCESS_REQUEST' });
     expect(byId.get(seeded.undated)).toMatchObject({ reference: '', destruction_date: '', blockers: 'HOLD_BLOCKS_DISPOSAL RETENTION_UNDETERMINED' });
     expect(byId.get(seeded.carer)).toMatchObject({ type: 'carer', reference: '' });
+    expect(byId.get(seeded.restricted)).toMatchObject({ type: 'child', reference: RESTRICTED_LABEL, record_status: 'open' });
 
     // The text report's summary counts the same rows.
     const notExpired = body.filter((r) => (r[8] ?? '').split(' ').includes('RETENTION_NOT_EXPIRED')).length;
@@ -223,8 +234,8 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
   it('shows its progress on standard error, keeping standard output for the report', () => {
     for (const which of ['text', 'csv'] as const) {
       const { stdout, stderr } = ran(which);
-      expect(stderr).toMatch(/Retention report \[[^\]]*\] 4\/4 records/);
-      expect(stdout).not.toContain('4/4 records');
+      expect(stderr).toMatch(/Retention report \[[^\]]*\] 5\/5 records/);
+      expect(stdout).not.toContain('5/5 records');
     }
   });
 
@@ -232,8 +243,8 @@ describe(`safekeep retention report on ${testEngine()}`, () => {
     await withDatabase(async (database) => {
       const events = await database.db.selectFrom('audit_event').select(['action', 'outcome', 'detail', 'child_ids']).where('action', '=', 'retention.report').orderBy('seq').execute();
       expect(events).toEqual([
-        { action: 'retention.report', outcome: 'allowed', detail: { records: 4, format: 'text' }, child_ids: [] },
-        { action: 'retention.report', outcome: 'allowed', detail: { records: 4, format: 'csv' }, child_ids: [] },
+        { action: 'retention.report', outcome: 'allowed', detail: { records: 5, format: 'text' }, child_ids: [] },
+        { action: 'retention.report', outcome: 'allowed', detail: { records: 5, format: 'csv' }, child_ids: [] },
       ]);
       expect(await verifyAuditTrail(database.db)).toMatchObject({ ok: true });
     });

@@ -28,7 +28,10 @@ export async function retentionReportCommand(flags: DatabaseFlags & { csv?: bool
   const config = configFrom(flags);
   const { database } = await prepare(config, systemClock);
   try {
-    const today = londonDate(systemClock.now());
+    const now = systemClock.now();
+    const today = londonDate(now);
+    // The report is read as a records officer named on no restriction: a restricted record shows no reference.
+    const actor = { ...SYSTEM_ACTOR, roles: ['records-officer' as const] };
     const totals = await reportTotals(database.db);
     const total = totals.children + totals.carers;
     const bar = new SingleBar({ stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000, format: `Retention report [{bar}] {value}/{total} records${total > 0 ? ' | {eta_formatted} left' : ''}` });
@@ -38,7 +41,7 @@ export async function retentionReportCommand(flags: DatabaseFlags & { csv?: bool
     else out.write(`Retention report for ${describeDatabase(config)}, ${today}\n\n${textLine(COLUMNS)}`);
     const summary = { disposable: 0, held: 0, notExpired: 0, undetermined: 0, destroyed: 0 };
     let done = 0;
-    for await (const row of reportRows(database.db, today)) {
+    for await (const row of reportRows(database.db, { actor, today, now })) {
       if (flags.csv === true) out.write(stringify([cells(row)]));
       else out.write(textLine(cells(row)));
       if (row.recordStatus === 'destroyed') summary.destroyed += 1;
@@ -58,7 +61,7 @@ export async function retentionReportCommand(flags: DatabaseFlags & { csv?: bool
       );
     }
     const runner = new WorkRunner(database.db, systemClock);
-    await runner.run({ actor: { ...SYSTEM_ACTOR, roles: ['records-officer'] }, requestId: 'cli-retention-report' }, async (w) => {
+    await runner.run({ actor, requestId: 'cli-retention-report' }, async (w) => {
       w.audit({ action: 'retention.report', detail: { records: done, format: flags.csv === true ? 'csv' : 'text' } });
     });
   } finally {

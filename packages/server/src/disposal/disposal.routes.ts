@@ -8,6 +8,7 @@ import * as disposals from './disposal.service.js';
 const Disposal = Obj({
   id: Uuid,
   childId: Uuid,
+  restricted: Type.Boolean({ description: 'A restricted child’s record you are not named on: the reason reads "Restricted record".' }),
   reason: Type.String(),
   status: StringEnum(['awaiting-approval', 'executed'] as const),
   requestedAt: Instant,
@@ -64,7 +65,7 @@ export function registerDisposalRoutes(app: App, deps: RouteDeps): void {
     {
       schema: {
         tags: ['disposal'],
-        summary: 'The destruction certificate: PDF by default, or JSON with ?format=json',
+        summary: 'The destruction certificate: PDF by default, or JSON with ?format=json. For a restricted record and a caller not named on it, the case reference, initials and reason read "Restricted record" (listed in `withheld`; the SHA-256 is of the certificate as issued)',
         params: IdParams,
         querystring: Obj({ format: Type.Optional(StringEnum(['pdf', 'json'] as const)) }),
         produces: ['application/pdf', 'application/json'],
@@ -72,7 +73,7 @@ export function registerDisposalRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const found = await read(run, request, (w) => disposals.certificate(w, request.params.id));
-      if (request.query.format === 'json') return reply.send({ certificate: found.certificate, sha256: found.sha256, auditSeq: found.auditSeq });
+      if (request.query.format === 'json') return reply.send({ certificate: found.certificate, sha256: found.sha256, auditSeq: found.auditSeq, withheld: found.withheld });
       const pdf = await certificatePdf(found.certificate as unknown as CertificateDocument, found.sha256, found.auditSeq);
       return reply
         .type('application/pdf')

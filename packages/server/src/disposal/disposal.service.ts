@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DISPOSAL_APPROVER_ROLES, DomainError, hasRole, initials, refusalCode, type AuditEventInput, type DisposalApproverRole, type DisposalBlocker } from '@safekeep/core';
+import { nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { RECORDS_ROLES } from '../access/child-access.js';
 import { requireRole } from '../access/roles.js';
 import type { Work } from '../db/work.js';
@@ -24,6 +25,8 @@ const REQUEST_ROLES = ['records-officer', 'head-of-service'] as const;
 export interface DisposalView {
   id: string;
   childId: string;
+  /** A restricted child's record and the caller is not named: the reason (text about the record) is withheld. */
+  restricted: boolean;
   reason: string;
   status: 'awaiting-approval' | 'executed';
   requestedAt: string;
@@ -39,10 +42,16 @@ async function views(w: Work, rows: repo.DisposalRow[]): Promise<DisposalView[]>
     w.db,
     rows.map((r) => r.id),
   );
+  const nameable = await nameableChildren(
+    w.db,
+    w,
+    rows.map((r) => r.child_id),
+  );
   return rows.map((r) => ({
     id: r.id,
     childId: r.child_id,
-    reason: r.reason,
+    restricted: !nameable.has(r.child_id),
+    reason: nameable.has(r.child_id) ? r.reason : RESTRICTED_LABEL,
     status: r.executed_at === null ? 'awaiting-approval' : 'executed',
     requestedAt: r.requested_at.toISOString(),
     requestedBy: { id: r.requested_by, displayName: r.requested_by_name },
@@ -165,7 +174,8 @@ async function execute(w: Work, id: string, blobs: BlobStore): Promise<void> {
       rules: rules.map((r) => ({ id: r.id, description: r.description, years: r.years, deathRuleYears: r.deathRule?.years ?? null, source: r.source, verified: r.verified })),
     },
     holds: { activeAtExecution: [], released: await repo.releasedHoldsCovering(w.db, childId) },
-    reason: disposal.reason,
+    // As asked, whoever approves: the view withholds it from those who may not name the child.
+    reason: (await repo.findDisposal(w.db, id))?.reason ?? disposal.reason,
     requested: { by: disposal.requestedBy, at: disposal.requestedAt },
     // Both approvals, this one included (it was inserted just before).
     approvals: disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })),
@@ -199,6 +209,16 @@ export async function certificate(w: Work, id: string) {
   requireRole(w, 'disposal.read', RECORDS_ROLES);
   const found = await repo.certificateOf(w.db, id);
   if (found === undefined) throw new DomainError('NOT_FOUND', 'That disposal has not been carried out, so it has no certificate.');
-  w.audit({ action: 'disposal.read', childIds: [String((found.certificate['record'] as { childId: string }).childId)], basis: 'role', entityType: 'disposal', entityId: id, detail: { part: 'certificate' } });
-  return found;
+  const record = found.certificate['record'] as { childId: string; caseReference: string | null; initials: string | null };
+  w.audit({ action: 'disposal.read', childIds: [record.childId], basis: 'role', entityType: 'disposal', entityId: id, detail: { part: 'certificate' } });
+  if ((await nameableChildren(w.db, w, [record.childId])).has(record.childId)) return { ...found, withheld: [] as string[] };
+  // A restricted record's certificate, for someone not named: what was destroyed, when and
+  // on whose authority, without who it was (the case reference and initials) or the
+  // reason given. The SHA-256 stays that of the whole certificate, as issued.
+  const withheld = ['record.caseReference', 'record.initials', 'reason'];
+  return {
+    ...found,
+    certificate: { ...found.certificate, record: { ...record, caseReference: RESTRICTED_LABEL, initials: RESTRICTED_LABEL }, reason: RESTRICTED_LABEL },
+    withheld,
+  };
 }

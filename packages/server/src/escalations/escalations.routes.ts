@@ -8,6 +8,7 @@ const Subject = Type.Union([Obj({ childId: Uuid }), Obj({ carerId: Uuid })]);
 const Escalation = Obj({
   id: Uuid,
   subject: Subject,
+  restricted: Type.Boolean({ description: 'About a restricted child you are not named on: the question and decision read "Restricted record".' }),
   question: Type.String(),
   to: Type.String(),
   status: StringEnum(['open', 'decided'] as const),

@@ -1,5 +1,5 @@
 import { DomainError, hasRole, type Role } from '@safekeep/core';
-import { canSeeChild } from '../access/access.repository.js';
+import { canSeeChild, nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { requireRecordsAccess } from '../access/child-access.js';
 import { requireCarerRecordsAccess } from '../carers/carers.service.js';
 import type { Work } from '../db/work.js';
@@ -26,6 +26,8 @@ export type EscalationSubject = { childId: string } | { carerId: string };
 export interface EscalationView {
   id: string;
   subject: { childId: string } | { carerId: string };
+  /** A restricted child's, and the caller is not named: the question and decision (text about the record) are withheld. */
+  restricted: boolean;
   question: string;
   to: string;
   status: 'open' | 'decided';
@@ -34,11 +36,14 @@ export interface EscalationView {
   decision: { text: string; decidedAt: string; decidedBy: { id: string; displayName: string } } | null;
 }
 
-function toView(r: repo.EscalationRow): EscalationView {
+function toView(r: repo.EscalationRow, nameable: ReadonlySet<string>): EscalationView {
+  // The question and the decision are written about the record: shown only to those who may name the child.
+  const restricted = r.child_id !== null && !nameable.has(r.child_id);
   return {
     id: r.id,
     subject: r.child_id !== null ? { childId: r.child_id } : { carerId: r.carer_id ?? '' },
-    question: r.question,
+    restricted,
+    question: restricted ? RESTRICTED_LABEL : r.question,
     to: r.to_role,
     status: r.decision === null ? 'open' : 'decided',
     raisedAt: r.raised_at.toISOString(),
@@ -46,8 +51,17 @@ function toView(r: repo.EscalationRow): EscalationView {
     decision:
       r.decision === null || r.decided_at === null || r.decided_by === null
         ? null
-        : { text: r.decision, decidedAt: r.decided_at.toISOString(), decidedBy: { id: r.decided_by, displayName: r.decided_by_name ?? '' } },
+        : { text: restricted ? RESTRICTED_LABEL : r.decision, decidedAt: r.decided_at.toISOString(), decidedBy: { id: r.decided_by, displayName: r.decided_by_name ?? '' } },
   };
+}
+
+async function views(w: Work, rows: repo.EscalationRow[]): Promise<EscalationView[]> {
+  const nameable = await nameableChildren(w.db, w, rows.map((r) => r.child_id));
+  return rows.map((r) => toView(r, nameable));
+}
+
+async function viewOf(w: Work, id: string): Promise<EscalationView> {
+  return (await views(w, [(await repo.findEscalation(w.db, id)) as repo.EscalationRow]))[0] as EscalationView;
 }
 
 async function subjectBasis(w: Work, subject: EscalationSubject, action: 'escalation.raise' | 'escalation.decide' | 'escalation.read'): Promise<string> {
@@ -60,7 +74,7 @@ export async function raiseEscalation(w: Work, input: { subject: EscalationSubje
   const carerId = 'carerId' in input.subject ? input.subject.carerId : null;
   const id = await repo.insertEscalation(w.db, { childId, carerId, question: input.question.trim(), toRole: input.to, at: w.now, by: w.actor.userId });
   w.audit({ action: 'escalation.raise', childIds: childId === null ? [] : [childId], basis, entityType: 'escalation', entityId: id, detail: { to: input.to, ...(carerId === null ? {} : { carerId }) } });
-  return toView((await repo.findEscalation(w.db, id)) as repo.EscalationRow);
+  return viewOf(w, id);
 }
 
 export async function decideEscalation(w: Work, id: string, input: { decision: string }): Promise<EscalationView> {
@@ -83,7 +97,7 @@ export async function decideEscalation(w: Work, id: string, input: { decision: s
     throw new DomainError('ALREADY_DECIDED', 'This escalation has just been decided by someone else.');
   }
   w.audit({ action: 'escalation.decide', childIds, basis, entityType: 'escalation', entityId: id, detail: { to: target } });
-  return toView((await repo.findEscalation(w.db, id)) as repo.EscalationRow);
+  return viewOf(w, id);
 }
 
 /** Escalations the actor may decide, or raised: open ones first-class, newest first. */
@@ -97,7 +111,10 @@ export async function listEscalations(w: Work, status: 'open' | 'decided' | 'all
     const seen = await w.db.selectFrom('case_record').select('child_id').where('child_id', 'in', managerChildren).where(canSeeChild(w, 'case_record.child_id')).execute();
     for (const s of seen) visible.add(s.child_id);
   }
-  const items = rows.filter((r) => r.to_role !== 'manager' || r.raised_by === w.actor.userId || r.child_id === null || visible.has(r.child_id)).map(toView);
+  const items = await views(
+    w,
+    rows.filter((r) => r.to_role !== 'manager' || r.raised_by === w.actor.userId || r.child_id === null || visible.has(r.child_id)),
+  );
   w.audit({ action: 'escalation.read', childIds: [...new Set(items.flatMap((i) => ('childId' in i.subject ? [i.subject.childId] : [])))], detail: { returned: items.length, status } });
   return { items };
 }

@@ -219,12 +219,20 @@ describe('cookie sessions and CSRF', () => {
     expect(me.body).toMatchObject({ id: u.id });
   });
 
-  it('refuses a cookie-authenticated change without the right X-CSRF-Token with 403 and writes nothing', async () => {
+  it('refuses a cookie-authenticated change without the right X-CSRF-Token with 403, writes nothing but an audited refusal', async () => {
     const admin = await h.user(['admin']);
     const mine = await cookieLogin(h, admin.username);
     const other = await cookieLogin(h, admin.username);
     const teams = async () => Number((await h.db.selectFrom('team').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const audits = async () => Number((await h.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_id', '=', admin.id).executeTakeFirstOrThrow()).n);
+    const audits = async () => Number((await h.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_id', '=', admin.id).where('action', '<>', 'session.csrf-refused').executeTakeFirstOrThrow()).n);
+    const refusals = () =>
+      h.db
+        .selectFrom('audit_event')
+        .select(['action', 'outcome', 'actor_id', 'entity_type', 'request_id', 'detail'])
+        .where('actor_id', '=', admin.id)
+        .where('action', '=', 'session.csrf-refused')
+        .orderBy('seq')
+        .execute();
     const before = { teams: await teams(), audits: await audits() };
     const cases: Array<Record<string, string>> = [
       {},
@@ -233,23 +241,39 @@ describe('cookie sessions and CSRF', () => {
       { 'x-csrf-token': other.csrf }, // another session's token
       { 'x-csrf-token': mine.session }, // the session token itself
     ];
+    const requestIds: string[] = [];
     for (const extra of cases) {
-      const res = await h.request('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, ...extra }, body: { name: `Team by cookie ${JSON.stringify(extra)}` } });
+      const res = await h.request<{ requestId: string }>('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, ...extra }, body: { name: `Team by cookie ${JSON.stringify(extra)}` } });
       expect(res.status, JSON.stringify(extra)).toBe(403);
+      requestIds.push(res.body.requestId);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ code: 'CSRF_TOKEN_INVALID', status: 403 });
     }
     // Refused before the body is read: a malformed body is refused the same way.
-    const broken = await h.request('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, 'content-type': 'application/json' }, payload: '{not json' });
+    const broken = await h.request<{ requestId: string }>('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, 'content-type': 'application/json' }, payload: '{not json' });
     expect(broken.status).toBe(403);
+    requestIds.push(broken.body.requestId);
     for (const [method, url, body] of [
       ['PATCH', `/api/v1/users/${admin.id}`, { displayName: 'Changed' }],
       ['DELETE', '/api/v1/session', undefined],
     ] as const) {
-      const res = await h.request(method, url, { headers: { cookie: mine.cookie }, ...(body !== undefined ? { body } : {}) });
+      const res = await h.request<{ requestId: string }>(method, url, { headers: { cookie: mine.cookie }, ...(body !== undefined ? { body } : {}) });
       expect(res.status, `${method} ${url}`).toBe(403);
+      requestIds.push(res.body.requestId);
     }
     expect({ teams: await teams(), audits: await audits() }).toEqual(before);
+    // Each refusal is in the audit trail, denied, with who (the session is valid), the route, and its own request id.
+    const refused = await refusals();
+    expect(refused).toHaveLength(cases.length + 3);
+    for (const e of refused) expect(e).toMatchObject({ action: 'session.csrf-refused', outcome: 'denied', actor_id: admin.id, entity_type: 'session' });
+    expect(refused.map((e) => e.detail)).toEqual([
+      { method: 'POST', route: '/api/v1/teams', reason: 'missing' },
+      ...cases.slice(1).map(() => ({ method: 'POST', route: '/api/v1/teams', reason: 'mismatch' })),
+      { method: 'POST', route: '/api/v1/teams', reason: 'missing' },
+      { method: 'PATCH', route: '/api/v1/users/:id', reason: 'missing' },
+      { method: 'DELETE', route: '/api/v1/session', reason: 'missing' },
+    ]);
+    expect(refused.map((e) => e.request_id)).toEqual(requestIds);
     // Reads need no token; the session is still alive; with the token the change goes through.
     expect((await h.request('GET', '/api/v1/me', { headers: { cookie: mine.cookie } })).status).toBe(200);
     const made = await h.request('POST', '/api/v1/teams', { headers: { cookie: mine.cookie, 'x-csrf-token': mine.csrf }, body: { name: 'Team by cookie' } });

@@ -12,7 +12,8 @@ const Subject = Type.Union([Obj({ childId: Uuid }), Obj({ carerId: Uuid })]);
 const PaperFile = Obj({
   id: Uuid,
   subject: Subject,
-  description: Type.String(),
+  description: Type.String({ description: 'What the file is; "Restricted record" when it is a restricted child’s and you are not named.' }),
+  restricted: Type.Boolean({ description: 'A restricted child’s file you are not named on: its description and notes are withheld.' }),
   status: StringEnum(['in-place', 'checked-out', 'destroyed'] as const),
   box: Nullable(Obj({ id: Uuid, barcode: Type.String() })),
   location: Nullable(Type.String()),

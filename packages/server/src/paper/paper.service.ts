@@ -1,4 +1,5 @@
 import { DomainError, compareDates, invalid } from '@safekeep/core';
+import { nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { RECORDS_ROLES, requireRecordsAccess } from '../access/child-access.js';
 import { requireRole } from '../access/roles.js';
 import { requireCarerRecordsAccess } from '../carers/carers.service.js';
@@ -10,6 +11,10 @@ import * as repo from './paper.repository.js';
  * for a child or a carer, each check-out and return with who and when. A file carries
  * its record's destruction date and DO NOT DESTROY while a hold covers the record; a box
  * shows the latest date of what is in it.
+ *
+ * A file's description names whose file it is, so it is shown only to those who may name
+ * the child (access.repository.ts#canNameChild); anyone else managing the file sees its
+ * id, box, location, dates and holds, `restricted: true` and "Restricted record".
  */
 
 const PAPER_ROLES = ['records-officer', 'business-support', 'head-of-service'] as const;
@@ -18,6 +23,8 @@ export interface PaperFileView {
   id: string;
   subject: { childId: string } | { carerId: string };
   description: string;
+  /** The file is a restricted child's and the caller is not named: its description (and notes) are withheld. */
+  restricted: boolean;
   status: 'in-place' | 'checked-out' | 'destroyed';
   box: { id: string; barcode: string } | null;
   location: string | null;
@@ -30,11 +37,13 @@ export interface PaperFileView {
   destroyedAt: string | null;
 }
 
-function fileView(r: repo.PaperFileRow): PaperFileView {
+function fileView(r: repo.PaperFileRow, nameable: ReadonlySet<string>): PaperFileView {
+  const restricted = r.child_id !== null && !nameable.has(r.child_id);
   return {
     id: r.id,
     subject: r.child_id !== null ? { childId: r.child_id } : { carerId: r.carer_id ?? '' },
-    description: r.description,
+    description: restricted ? RESTRICTED_LABEL : r.description,
+    restricted,
     status: r.destroyed_at !== null ? 'destroyed' : r.checked_out_to !== null ? 'checked-out' : 'in-place',
     box: r.box_id === null || r.box_barcode === null ? null : { id: r.box_id, barcode: r.box_barcode },
     location: r.location,
@@ -46,6 +55,12 @@ function fileView(r: repo.PaperFileRow): PaperFileView {
     createdAt: r.created_at.toISOString(),
     destroyedAt: r.destroyed_at?.toISOString() ?? null,
   };
+}
+
+/** Views of these files for this caller: one query decides whose children it may name. */
+async function fileViews(w: Work, rows: repo.PaperFileRow[]): Promise<PaperFileView[]> {
+  const nameable = await nameableChildren(w.db, w, rows.map((r) => r.child_id));
+  return rows.map((r) => fileView(r, nameable));
 }
 
 export interface BoxView {
@@ -84,7 +99,7 @@ function boxSummary(b: repo.BoxRow, contents: PaperFileView[]): BoxView {
 async function loadBox(w: Work, id: string, detail: boolean): Promise<BoxView> {
   const [b] = await repo.findBoxes(w.db, [id]);
   if (b === undefined) throw new DomainError('NOT_FOUND', 'There is no box with that id.');
-  const contents = (await repo.findPaperFiles(w.db, { boxId: id })).map(fileView);
+  const contents = await fileViews(w, await repo.findPaperFiles(w.db, { boxId: id }));
   const view = boxSummary(b, contents);
   if (!detail) return view;
   const history = await repo.boxHistory(w.db, id);
@@ -110,7 +125,7 @@ export async function listBoxes(w: Work): Promise<{ items: BoxView[] }> {
   requireRole(w, 'box.read', RECORDS_ROLES);
   const boxes = await repo.findBoxes(w.db, null);
   const items: BoxView[] = [];
-  for (const b of boxes) items.push(boxSummary(b, (await repo.findPaperFiles(w.db, { boxId: b.id })).map(fileView)));
+  for (const b of boxes) items.push(boxSummary(b, await fileViews(w, await repo.findPaperFiles(w.db, { boxId: b.id }))));
   return { items };
 }
 
@@ -152,7 +167,7 @@ async function placeOf(w: Work, input: { boxId?: string | undefined; location?: 
 async function loadFile(w: Work, id: string): Promise<PaperFileView> {
   const [f] = await repo.findPaperFiles(w.db, { id });
   if (f === undefined) throw new DomainError('NOT_FOUND', 'There is no paper file with that id.');
-  return fileView(f);
+  return (await fileViews(w, [f]))[0] as PaperFileView;
 }
 
 export async function createPaperFile(w: Work, input: { subject: Subject; description: string; boxId?: string; location?: string }): Promise<PaperFileView> {
@@ -208,7 +223,7 @@ export async function returnFile(w: Work, id: string, input: { boxId?: string; l
 
 export async function listPaperFiles(w: Work, subject: Subject): Promise<{ items: PaperFileView[] }> {
   const basis = await subjectAccess(w, subject, 'paper-file.read');
-  const items = (await repo.findPaperFiles(w.db, 'childId' in subject ? { childId: subject.childId } : { carerId: subject.carerId })).map(fileView);
+  const items = await fileViews(w, await repo.findPaperFiles(w.db, 'childId' in subject ? { childId: subject.childId } : { carerId: subject.carerId }));
   w.audit({ action: 'paper-file.read', childIds: 'childId' in subject ? [subject.childId] : [], basis, detail: { returned: items.length } });
   return { items };
 }
@@ -220,6 +235,7 @@ export async function getPaperFile(w: Work, id: string) {
   w.audit({ action: 'paper-file.read', childIds: childIdsOf([file]), basis, entityType: 'paper-file', entityId: id });
   return {
     ...file,
-    events: events.map((e) => ({ event: e.event, boxBarcode: e.barcode, location: e.location, holder: e.holder, note: e.note, at: e.at.toISOString(), by: e.by_name })),
+    // A note on a check-out or return is text about the file: withheld with its description.
+    events: events.map((e) => ({ event: e.event, boxBarcode: e.barcode, location: e.location, holder: e.holder, note: file.restricted && e.note !== null ? RESTRICTED_LABEL : e.note, at: e.at.toISOString(), by: e.by_name })),
   };
 }

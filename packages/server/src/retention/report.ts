@@ -1,11 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import { disposalBlockers, SAR_ACTIVE_STATUSES, type LabelStatus } from '@safekeep/core';
+import { canNameChild, RESTRICTED_LABEL, type Viewer } from '../access/access.repository.js';
 import type { DB } from '../db/schema.js';
 
 /**
  * The retention report: every child's and carer's record with its destruction date,
  * the holds on it and what blocks its disposal, a page at a time in id order, set-based
  * (one statement per page), so a million records stream in bounded memory.
+ *
+ * The reference (the child's local id) is shown only where the reader may name the
+ * child (access.repository.ts#canNameChild): a record restricted to named people reads
+ * "Restricted record", with its id, dates, holds and blockers as for any other.
  */
 
 export interface ReportRow {
@@ -66,9 +71,9 @@ function toRow(type: 'child' | 'carer', r: Raw, today: string): ReportRow {
   };
 }
 
-async function childPage(db: Kysely<DB>, after: string | null, size: number): Promise<Raw[]> {
+async function childPage(db: Kysely<DB>, viewer: Viewer, after: string | null, size: number): Promise<Raw[]> {
   const { rows } = await sql<Raw>`
-    select r.child_id as id, c.local_id as reference, r.status as record_status, l.status as label_status, l.destruction_date::text as destruction_date, l.rule_ids,
+    select r.child_id as id, case when ${canNameChild(viewer, sql.ref('r.child_id'))} then c.local_id else ${RESTRICTED_LABEL} end as reference, r.status as record_status, l.status as label_status, l.destruction_date::text as destruction_date, l.rule_ids,
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_child_active_holds(r.child_id) h), '[]') as holds,
            array(select i.id from involvement i where i.child_id = r.child_id and i.end_date is null) as open_involvements,
            array(select e.id from escalation e where e.child_id = r.child_id and not exists (select 1 from escalation_decision d where d.escalation_id = e.id)) as open_escalations,
@@ -83,7 +88,7 @@ async function childPage(db: Kysely<DB>, after: string | null, size: number): Pr
   return rows;
 }
 
-async function carerPage(db: Kysely<DB>, after: string | null, size: number): Promise<Raw[]> {
+async function carerPage(db: Kysely<DB>, _viewer: Viewer, after: string | null, size: number): Promise<Raw[]> {
   const { rows } = await sql<Raw>`
     select c.id, null::text as reference, c.status as record_status, l.status as label_status, l.destruction_date::text as destruction_date, l.rule_ids,
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_carer_active_holds(c.id) h), '[]') as holds,
@@ -99,15 +104,16 @@ async function carerPage(db: Kysely<DB>, after: string | null, size: number): Pr
   return rows;
 }
 
-/** Every record, children first, a page at a time. */
-export async function* reportRows(db: Kysely<DB>, today: string, pageSize = 1000): AsyncGenerator<ReportRow> {
+/** Every record, children first, a page at a time, as `viewer` may see it. */
+export async function* reportRows(db: Kysely<DB>, viewer: Viewer, pageSize = 1000): AsyncGenerator<ReportRow> {
+  const today = viewer.today;
   for (const [type, page] of [
     ['child', childPage],
     ['carer', carerPage],
   ] as const) {
     let after: string | null = null;
     for (;;) {
-      const rows: Raw[] = await page(db, after, pageSize);
+      const rows: Raw[] = await page(db, viewer, after, pageSize);
       for (const r of rows) yield toRow(type, r, today);
       if (rows.length < pageSize) break;
       after = rows[rows.length - 1]?.id ?? null;

@@ -3,7 +3,7 @@ import type { Work } from '../db/work.js';
 import { mergeCuts, redactText, textFieldsOf } from './collate.js';
 import * as collation from './collation.repository.js';
 import * as repo from './sars.repository.js';
-import { basisOf, requireSarRoleFor, view, type SarView } from './sars.service.js';
+import { basisOf, requireSarContentAccess, requireSarRoleFor, view, type SarView } from './sars.service.js';
 
 /**
  * What an approved request discloses: exactly the entry versions and accepted
@@ -60,6 +60,9 @@ export interface BundleContent {
 /** The approved content, redacted. Refused (409) before approval; audited by the caller's disclosure or schedule event. */
 export async function bundleContent(w: Work, id: string, action: 'sar.disclose' | 'sar.schedule-read'): Promise<BundleContent> {
   await requireSarRoleFor(w, action, id);
+  const row = await repo.findSar(w.db, id);
+  if (row === undefined) throw new DomainError('NOT_FOUND', 'There is no subject access request with that id.');
+  await requireSarContentAccess(w, row, action);
   const sar = await view(w, id);
   const approval = await repo.approval(w.db, id);
   if (approval === undefined || (sar.status !== 'approved' && sar.status !== 'disclosed')) {

@@ -5,7 +5,7 @@ import { manualRedactionId, proposalsCacheFor, proposalsFor, textFieldsOf, type 
 import * as collation from './collation.repository.js';
 import { knownPeople } from './people.js';
 import * as repo from './sars.repository.js';
-import { APPROVER_ROLES, basisOf, loadForChange, requireSarRoleFor, view, type SarView } from './sars.service.js';
+import { APPROVER_ROLES, basisOf, loadForChange, requireSarContentAccess, requireSarRoleFor, view, type SarView } from './sars.service.js';
 
 /**
  * Review of what a request discloses: the entries in scope with the redactions proposed
@@ -132,7 +132,9 @@ export async function sarItems(
 ): Promise<{ items: SarItem[]; nextCursor: string | null; summary: Summary; staleRedactions: Array<{ id: string; entryId: string; version: number; field: string; start: number; end: number }> }> {
   await requireSarRoleFor(w, 'sar.items-read', id);
   const after = decodeCursor(q.cursor, { at: 'instant', id: 'uuid' });
-  const c = await collate(w, await findSar(w, id));
+  const sar = await findSar(w, id);
+  await requireSarContentAccess(w, sar, 'sar.items-read');
+  const c = await collate(w, sar);
   let items = c.items;
   if (q.undecided === true) items = items.filter((i) => i.proposedRedactions.some((r) => r.decision === null));
   if (after !== null) items = items.filter((i) => i.occurredAt > after.at || (i.occurredAt === after.at && i.entryId > after.id));
@@ -168,6 +170,7 @@ function refuseUnlessOpen(sar: repo.SarRow): void {
 
 export async function decideRedactions(w: Work, id: string, input: { decisions: DecisionInput[] }): Promise<{ decided: number; summary: Summary }> {
   const sar = await loadForChange(w, id, 'sar.redaction-decide');
+  await requireSarContentAccess(w, sar, 'sar.redaction-decide');
   refuseUnlessOpen(sar);
   const c = await collate(w, sar);
   const relationship = sar.relationship as SarRelationship | null;
@@ -225,6 +228,7 @@ export interface ManualInput {
 /** A reviewer's own redaction of a span the proposals missed (a nickname, an address, a description that identifies). */
 export async function addManualRedaction(w: Work, id: string, input: ManualInput): Promise<ItemRedaction & { entryId: string; version: number }> {
   const sar = await loadForChange(w, id, 'sar.redaction-add');
+  await requireSarContentAccess(w, sar, 'sar.redaction-add');
   refuseUnlessOpen(sar);
   const entries = await collation.entriesInScope(w.db, { childId: sar.child_id, kinds: sar.scope_kinds, from: sar.scope_from, to: sar.scope_to });
   const entry = entries.find((e) => e.entry_id === input.entryId.toLowerCase());
@@ -274,6 +278,7 @@ export async function addManualRedaction(w: Work, id: string, input: ManualInput
 export async function approveSar(w: Work, id: string): Promise<SarView> {
   await requireSarRoleFor(w, 'sar.approve', id, APPROVER_ROLES);
   const sar = await loadForChange(w, id, 'sar.approve');
+  await requireSarContentAccess(w, sar, 'sar.approve');
   const deny = (reason: string, code: 'ALREADY_DONE' | 'CONFLICT' | 'IDENTITY_NOT_VERIFIED' | 'REDACTIONS_UNREVIEWED', message: string, extra: Record<string, unknown> = {}): never => {
     w.auditDenied({ action: 'sar.approve', childIds: [sar.child_id], entityType: 'sar', entityId: id, detail: { reason } });
     throw new DomainError(code, message, { extra });

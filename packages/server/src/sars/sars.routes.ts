@@ -18,6 +18,7 @@ const Identity = Obj({
 const Sar = Obj({
   id: Uuid,
   childId: Uuid,
+  restricted: Type.Boolean({ description: 'The child’s record is restricted and you are not named on it: the child’s name, the requester and the note read "Restricted record", and the items, redactions, approval and bundle are refused.' }),
   childName: Nullable(Type.String()),
   kind: StringEnum(SAR_KINDS),
   requester: Type.String(),

@@ -18,6 +18,7 @@ import {
   type SarRelationship,
   type SarStatus,
 } from '@safekeep/core';
+import { nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { requireRole } from '../access/roles.js';
 import type { Work } from '../db/work.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
@@ -39,6 +40,8 @@ type Person = { id: string; displayName: string };
 export interface SarView {
   id: string;
   childId: string;
+  /** The child's record is restricted to named people and the caller is not one: the child's name, the requester and the note are withheld. */
+  restricted: boolean;
   childName: string | null;
   kind: SarKind;
   requester: string;
@@ -80,6 +83,17 @@ export async function requireSarRoleFor(w: Work, action: AuditAction, id: string
   requireRole(w, action, roles, { childIds: sar === undefined ? [] : [sar.child_id], entityId: id });
 }
 
+/**
+ * Reading a request's content (its items, redactions, approval, bundle and schedule)
+ * reads the child's record: a record restricted to named people is read by them alone,
+ * so a handler not named is refused (audited) until the DPO names them on it.
+ */
+export async function requireSarContentAccess(w: Work, sar: { id: string; child_id: string }, action: AuditAction): Promise<void> {
+  if ((await nameableChildren(w.db, w, [sar.child_id])).has(sar.child_id)) return;
+  w.auditDenied({ action, childIds: [sar.child_id], entityType: 'sar', entityId: sar.id, detail: { reason: 'restricted' } });
+  throw new DomainError('ACCESS_DENIED', 'This record is restricted to named people, and you are not one of them. The data protection officer can name you on it to answer this request.');
+}
+
 interface Clock {
   dueDate: string | null;
   firstMonthEnds: string | null;
@@ -114,8 +128,14 @@ async function views(w: Work, rows: repo.SarRow[]): Promise<SarView[]> {
     repo.refusals(w.db, ids),
     repo.disclosures(w.db, ids),
   ]);
+  const nameable = await nameableChildren(
+    w.db,
+    w,
+    rows.map((r) => r.child_id),
+  );
   const out: SarView[] = [];
   for (const r of rows) {
+    const restricted = !nameable.has(r.child_id);
     const myPauses = pauses.filter((p) => p.sar_id === r.id);
     const myExtensions = extensions.filter((x) => x.sar_id === r.id);
     const clock = await clockOf(w, r, myPauses, myExtensions);
@@ -125,15 +145,16 @@ async function views(w: Work, rows: repo.SarRow[]): Promise<SarView[]> {
     out.push({
       id: r.id,
       childId: r.child_id,
-      childName: r.child_given_name === null ? null : `${r.child_given_name} ${r.child_family_name ?? ''}`.trim(),
+      restricted,
+      childName: restricted ? RESTRICTED_LABEL : r.child_given_name === null ? null : `${r.child_given_name} ${r.child_family_name ?? ''}`.trim(),
       kind: r.kind as SarKind,
-      requester: r.requester,
+      requester: restricted ? RESTRICTED_LABEL : r.requester,
       relationship: r.relationship as SarRelationship | null,
       court: r.court,
       orderReference: r.order_reference,
       receivedOn: r.received_on,
       scope: { kinds: r.scope_kinds, from: r.scope_from, to: r.scope_to },
-      note: r.note,
+      note: restricted ? RESTRICTED_LABEL : r.note,
       status: r.status as SarStatus,
       dueDate: r.due_date,
       firstMonthEnds: clock.firstMonthEnds,
