@@ -35,6 +35,7 @@ export default defineConfig({
           name: 'e2e',
           sequence: { groupOrder: 2 },
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/global-setup.ts'],
           env: { TZ: 'UTC' },
           testTimeout: 60_000,
           hookTimeout: 180_000,

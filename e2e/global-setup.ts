@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/**
+ * The browser tests drive the web interface the server serves from packages/web/dist:
+ * build it first, so they always test the source as it is (a stale or missing build
+ * would test something else, or the placeholder page).
+ */
+export default async function setup(): Promise<void> {
+  const root = fileURLToPath(new URL('../packages/web/', import.meta.url));
+  const started = Date.now();
+  await build({ root, configFile: `${root}vite.config.ts`, logLevel: 'warn' });
+  console.log(`e2e: built the web interface in ${Date.now() - started} ms`);
+}
