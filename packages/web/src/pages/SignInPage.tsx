@@ -3,15 +3,11 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { ErrorSummary, type ErrorItem } from '../components/ErrorSummary';
 import { NotificationBanner } from '../components/NotificationBanner';
+import { safeNext } from '../session/next';
 import { useSession } from '../session/session';
 import { useTitle } from '../title';
 
 type Field = 'username' | 'password';
-
-/** Where to go after signing in: only a path in this app, never another site. */
-function safeNext(next: string | null): string {
-  return next !== null && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/children';
-}
 
 /** What the API's refusal means for the person at the form, and which field to look at. */
 function errorsFrom(e: unknown): ErrorItem[] {
