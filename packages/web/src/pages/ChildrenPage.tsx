@@ -7,6 +7,7 @@ import { Failed, Loading } from '../components/Status';
 import { Tag } from '../components/Tag';
 import { formatDate, fullName } from '../format';
 import { useTitle } from '../title';
+import { TableScroll } from '../components/TableScroll';
 
 /**
  * Search for a child. The list is exactly what GET /api/v1/children returns for the
@@ -67,45 +68,47 @@ function ChildResults({ results, q }: { results: Paged<ChildSummary>; q: string 
   }
   return (
     <>
-      <table className="govuk-table">
-        <caption className="govuk-table__caption govuk-table__caption--m">{q === '' ? 'Children whose records you may see' : `Children matching “${q}”`}</caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              Name
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Date of birth
-            </th>
-            <th scope="col" className="govuk-table__header">
-              NHS number
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Local id
-            </th>
-          </tr>
-        </thead>
-        <tbody className="govuk-table__body">
-          {results.items.map((child) => (
-            <tr className="govuk-table__row" key={child.id}>
-              <td className="govuk-table__cell">
-                <Link className="govuk-link" to={`/children/${child.id}`}>
-                  {fullName(child)}
-                </Link>
-                {child.dateOfDeath !== null ? (
-                  <>
-                    {' '}
-                    <Tag colour="grey">Died {formatDate(child.dateOfDeath)}</Tag>
-                  </>
-                ) : null}
-              </td>
-              <td className="govuk-table__cell">{formatDate(child.dateOfBirth)}</td>
-              <td className="govuk-table__cell">{child.identifiers.nhsNumber ?? ''}</td>
-              <td className="govuk-table__cell">{child.identifiers.localId ?? ''}</td>
+      <TableScroll label="Children (scrolls sideways)">
+        <table className="govuk-table">
+          <caption className="govuk-table__caption govuk-table__caption--m">{q === '' ? 'Children whose records you may see' : `Children matching “${q}”`}</caption>
+          <thead className="govuk-table__head">
+            <tr className="govuk-table__row">
+              <th scope="col" className="govuk-table__header">
+                Name
+              </th>
+              <th scope="col" className="govuk-table__header">
+                Date of birth
+              </th>
+              <th scope="col" className="govuk-table__header">
+                NHS number
+              </th>
+              <th scope="col" className="govuk-table__header">
+                Local id
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="govuk-table__body">
+            {results.items.map((child) => (
+              <tr className="govuk-table__row" key={child.id}>
+                <td className="govuk-table__cell">
+                  <Link className="govuk-link" to={`/children/${child.id}`}>
+                    {fullName(child)}
+                  </Link>
+                  {child.dateOfDeath !== null ? (
+                    <>
+                      {' '}
+                      <Tag colour="grey">Died {formatDate(child.dateOfDeath)}</Tag>
+                    </>
+                  ) : null}
+                </td>
+                <td className="govuk-table__cell">{formatDate(child.dateOfBirth)}</td>
+                <td className="govuk-table__cell">{child.identifiers.nhsNumber ?? ''}</td>
+                <td className="govuk-table__cell">{child.identifiers.localId ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {results.error !== null ? <Failed error={results.error} what="more children" /> : null}
       {results.hasMore ? (
         <button type="button" className="govuk-button govuk-button--secondary" onClick={results.more} disabled={results.loadingMore}>

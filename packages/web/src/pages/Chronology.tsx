@@ -26,6 +26,12 @@ function VisitRecording({ entry }: { entry: Entry }) {
   );
 }
 
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 function EntryItem({ entry }: { entry: Entry }) {
   return (
     <li className="app-entry">
@@ -49,6 +55,21 @@ function EntryItem({ entry }: { entry: Entry }) {
         ) : null}
       </p>
       <VisitRecording entry={entry} />
+      {entry.documents.length > 0 ? (
+        <ul className="govuk-list app-entry__documents" aria-label={`Documents: ${entry.title}`}>
+          {entry.documents.map((d) => (
+            <li key={d.id}>
+              {/* The API sends the file as a download (Content-Disposition: attachment), by the session cookie. */}
+              <a className="govuk-link" href={`/api/v1/documents/${encodeURIComponent(d.id)}/content`} download>
+                {d.filename ?? 'Document'}
+              </a>{' '}
+              <span className="govuk-body-s app-muted">
+                ({d.contentType}, {fileSize(d.size)})
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {entry.body.trim() !== '' ? (
         <details className="govuk-details app-entry__body">
           <summary className="govuk-details__summary">

@@ -5,6 +5,7 @@ import { SummaryList } from '../components/SummaryList';
 import { DoNotDestroyTag, Tag, UnverifiedTag } from '../components/Tag';
 import { formatDate, formatInstant, label } from '../format';
 import { blockerText, deathRuleText, labelStatusText, periodText, waitingText } from '../retention-words';
+import { TableScroll } from '../components/TableScroll';
 
 /**
  * R13, R15: the record's destruction date, the rules behind it (unverified ones flagged),
@@ -56,51 +57,53 @@ export function RetentionPanel({ childId }: { childId: string }) {
         </div>
       ) : null}
       {r.rules.length > 0 ? (
-        <table className="govuk-table">
-          <caption className="govuk-table__caption govuk-table__caption--s">Rules that apply to this record</caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Rule
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Period
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Gives
-              </th>
-            </tr>
-          </thead>
-          <tbody className="govuk-table__body">
-            {r.rules.map((rule) => (
-              <tr className="govuk-table__row" key={rule.id}>
-                <td className="govuk-table__cell">
-                  {rule.id}
-                  <span className="govuk-body-s app-muted app-block">{label(rule.recordClass)}</span>
-                  {!rule.verified ? (
-                    <>
-                      <UnverifiedTag />
-                      {rule.flag !== null ? <span className="govuk-body-s app-block">{rule.flag}</span> : null}
-                    </>
-                  ) : null}
-                </td>
-                <td className="govuk-table__cell">
-                  {periodText(rule)}
-                  {deathRuleText(rule.deathRuleYears) !== null ? <span className="govuk-body-s app-block">{deathRuleText(rule.deathRuleYears)}</span> : null}
-                </td>
-                <td className="govuk-table__cell">
-                  {rule.outcome === 'date' ? formatDate(rule.date) : rule.outcome === 'pending' ? waitingText(rule.waitingFor) : 'A review'}
-                  {rule.by === 'death-rule' ? <span className="govuk-body-s app-block">by the rule for a child who died before 18</span> : null}
-                  {rule.governs ? (
-                    <span className="app-block">
-                      <Tag colour="green">Sets the date</Tag>
-                    </span>
-                  ) : null}
-                </td>
+        <TableScroll label="Retention rules (scrolls sideways)">
+          <table className="govuk-table">
+            <caption className="govuk-table__caption govuk-table__caption--s">Rules that apply to this record</caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  Rule
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Period
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Gives
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="govuk-table__body">
+              {r.rules.map((rule) => (
+                <tr className="govuk-table__row" key={rule.id}>
+                  <td className="govuk-table__cell">
+                    {rule.id}
+                    <span className="govuk-body-s app-muted app-block">{label(rule.recordClass)}</span>
+                    {!rule.verified ? (
+                      <>
+                        <UnverifiedTag />
+                        {rule.flag !== null ? <span className="govuk-body-s app-block">{rule.flag}</span> : null}
+                      </>
+                    ) : null}
+                  </td>
+                  <td className="govuk-table__cell">
+                    {periodText(rule)}
+                    {deathRuleText(rule.deathRuleYears) !== null ? <span className="govuk-body-s app-block">{deathRuleText(rule.deathRuleYears)}</span> : null}
+                  </td>
+                  <td className="govuk-table__cell">
+                    {rule.outcome === 'date' ? formatDate(rule.date) : rule.outcome === 'pending' ? waitingText(rule.waitingFor) : 'A review'}
+                    {rule.by === 'death-rule' ? <span className="govuk-body-s app-block">by the rule for a child who died before 18</span> : null}
+                    {rule.governs ? (
+                      <span className="app-block">
+                        <Tag colour="green">Sets the date</Tag>
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
       <h3 className="govuk-heading-s">What stops this record being destroyed</h3>
       {r.blockers.length === 0 ? (

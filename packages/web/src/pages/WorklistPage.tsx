@@ -5,6 +5,7 @@ import { Failed, Loading } from '../components/Status';
 import { Tag, type TagColour } from '../components/Tag';
 import { formatDate, formatInstant, label } from '../format';
 import { useTitle } from '../title';
+import { TableScroll } from '../components/TableScroll';
 
 const STATUS: Record<WorkItem['status'], { text: string; colour: TagColour }> = {
   overdue: { text: 'Overdue', colour: 'red' },
@@ -32,45 +33,47 @@ export function WorklistPage() {
         {children === 1 ? 'child' : 'children'}, as at {formatInstant(asOf)}.
       </p>
       {items.length > 0 ? (
-        <table className="govuk-table">
-          <caption className="govuk-visually-hidden">What is due, overdue or missing</caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Child
-              </th>
-              <th scope="col" className="govuk-table__header">
-                What
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Status
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Due
-              </th>
-            </tr>
-          </thead>
-          <tbody className="govuk-table__body">
-            {items.map((item, i) => (
-              <tr className="govuk-table__row" key={`${item.childId}-${item.item}-${item.entryId ?? ''}-${i}`}>
-                <td className="govuk-table__cell">
-                  <Link className="govuk-link" to={`/children/${item.childId}`}>
-                    {item.childName}
-                  </Link>
-                </td>
-                <td className="govuk-table__cell">
-                  {label(item.item)}
-                  <span className="govuk-body-s app-block">{item.detail}</span>
-                </td>
-                <td className="govuk-table__cell">
-                  <Tag colour={STATUS[item.status].colour}>{STATUS[item.status].text}</Tag>
-                  {item.daysOverdue !== null && item.daysOverdue > 0 ? <span className="govuk-body-s app-block">{item.daysOverdue} days</span> : null}
-                </td>
-                <td className="govuk-table__cell">{when(item.dueBy)}</td>
+        <TableScroll label="Worklist (scrolls sideways)">
+          <table className="govuk-table">
+            <caption className="govuk-visually-hidden">What is due, overdue or missing</caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  Child
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  What
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Status
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Due
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="govuk-table__body">
+              {items.map((item, i) => (
+                <tr className="govuk-table__row" key={`${item.childId}-${item.item}-${item.entryId ?? ''}-${i}`}>
+                  <td className="govuk-table__cell">
+                    <Link className="govuk-link" to={`/children/${item.childId}`}>
+                      {item.childName}
+                    </Link>
+                  </td>
+                  <td className="govuk-table__cell">
+                    {label(item.item)}
+                    <span className="govuk-body-s app-block">{item.detail}</span>
+                  </td>
+                  <td className="govuk-table__cell">
+                    <Tag colour={STATUS[item.status].colour}>{STATUS[item.status].text}</Tag>
+                    {item.daysOverdue !== null && item.daysOverdue > 0 ? <span className="govuk-body-s app-block">{item.daysOverdue} days</span> : null}
+                  </td>
+                  <td className="govuk-table__cell">{when(item.dueBy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
     </>
   );

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { api, ApiError, rememberCsrfToken, whenUnauthenticated } from '../api/client';
+import { api, rememberCsrfToken, whenUnauthenticated } from '../api/client';
 import type { Me, SignedIn } from '../api/types';
 import { Loading } from '../components/Status';
 
@@ -26,8 +26,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const controller = new AbortController();
     api<Me>('GET', '/api/v1/me', { signal: controller.signal, quietUnauthenticated: true }).then(
       (me) => setSession({ state: 'signed-in', me }),
-      (e: unknown) => {
-        if (!controller.signal.aborted) setSession(e instanceof ApiError && e.status === 401 ? { state: 'signed-out' } : { state: 'signed-out' });
+      () => {
+        // Not signed in (401), or the server cannot say: either way, the sign-in page.
+        if (!controller.signal.aborted) setSession({ state: 'signed-out' });
       },
     );
     whenUnauthenticated(() => setSession({ state: 'signed-out', ended: 'expired' }));
