@@ -3,9 +3,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'bench/results/**', 'coverage/**', 'packages/web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -34,6 +35,24 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:fs*', 'node:net', 'node:http*', 'node:child_process', 'fs', 'pg', 'kysely', 'fastify', '@electric-sql/*', '@safekeep/server'], message: 'core is pure: no I/O, database or HTTP.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The web interface runs in the browser: React's rules of hooks, browser globals, no Node.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'pg', 'kysely', 'fastify', '@safekeep/server'], message: 'The web interface runs in the browser and talks to the server only through the API.' },
+          // Only types from core: its runtime (hashing, Temporal) does not belong in the bundle.
+          { group: ['@safekeep/core'], allowTypeImports: true, message: 'Import only types from @safekeep/core (import type).' },
         ],
       }],
     },

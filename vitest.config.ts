@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three depths of test (ENGINEERING.md): pure core units; server tests on a real
+ * Three depths of test (ENGINEERING.md): pure core (and web helper) units; server tests on a real
  * database (PGlite by default, PostgreSQL with SAFEKEEP_TEST_ENGINE=postgres) through
  * services and Fastify's inject; browser tests in Debian's Chromium.
  */
@@ -13,6 +13,15 @@ export default defineConfig({
         test: {
           name: 'core',
           include: ['packages/core/src/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+          env: { TZ: 'UTC' },
+        },
+      },
+      {
+        test: {
+          // The web interface's pure helpers (formatting, wording, redirects); its pages are tested in e2e/.
+          name: 'web',
+          include: ['packages/web/src/**/*.test.ts'],
           sequence: { groupOrder: 0 },
           env: { TZ: 'UTC' },
         },
@@ -35,6 +44,7 @@ export default defineConfig({
           name: 'e2e',
           sequence: { groupOrder: 2 },
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/global-setup.ts'],
           env: { TZ: 'UTC' },
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -19,18 +19,20 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('the placeholder home page in a real browser', () => {
-  it('says what Safekeep is and leads to the API documentation, which renders the OpenAPI', async () => {
+describe('the home page in a real browser', () => {
+  it('opens the web interface, whose footer leads to the API documentation, which renders the OpenAPI', async () => {
     const page = await browser.newPage();
     // The security headers' Content-Security-Policy must not block anything these pages need.
     const blocked: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
+      if (message.type() === 'error' && /Content Security Policy|Refused to|Trusted ?Type/i.test(message.text())) blocked.push(message.text());
     });
     await page.goto(server.url);
-    expect(await page.title()).toContain('Safekeep');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Case records for children’s services');
-    await page.getByRole('link', { name: 'Read the API documentation' }).click();
+    // Signed out, the app asks for a sign-in; its footer links to the API documentation.
+    await page.waitForURL(/\/sign-in/);
+    expect(await page.title()).toBe('Sign in – Safekeep');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign in to Safekeep');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'API documentation' }).click();
     await page.waitForURL(/\/api\/docs/);
     await page.getByText('Safekeep API').first().waitFor({ timeout: 30_000 });
     await page.getByText('/api/v1/children/{id}/entries').first().waitFor();

@@ -103,6 +103,8 @@ export interface HarnessOptions {
   /** The server's logger (default none, or SAFEKEEP_TEST_LOG's level). */
   logger?: FastifyBaseLogger;
   cookies?: CookieOptions;
+  /** A built web interface to serve at / (default none: the placeholder page). */
+  webRoot?: string;
 }
 
 /** A Safekeep app on a fresh database, a pinned clock and a temporary document store. */
@@ -125,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: options.logger ?? (process.env['SAFEKEEP_TEST_LOG'] !== undefined ? pino({ level: process.env['SAFEKEEP_TEST_LOG'] }) : false),
     loginRateLimit: options.loginRateLimit ?? { windowSeconds: 60, perIp: 1_000_000, perUsername: 1_000_000 },
     ...(options.cookies !== undefined ? { cookies: options.cookies } : {}),
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
   });
   const runner = new WorkRunner(database.db, clock);
 

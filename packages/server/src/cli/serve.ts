@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { systemClock } from '@safekeep/core';
 import { prepare } from '../bootstrap.js';
 import { seedDemo, DEMO_PASSWORD } from '../demo/seed.js';
@@ -33,13 +35,17 @@ export async function serveCommand(flags: Flags): Promise<void> {
     cookies: { secure: config.cookieSecure },
     trustProxy: config.trustProxy,
     breakGlassMinutes: config.breakGlassMinutes,
+    webRoot: config.webDir,
     logger,
   });
   const stopHousekeeping = scheduleHousekeeping(database.db, blobs, systemClock, (e) => logger.error({ err: { message: (e as Error).message } }, 'housekeeping failed'));
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://127.0.0.1', '://localhost');
 
-  const lines = ['', `Safekeep is running at ${url}`, `  API documentation: ${url}/api/docs`, `  Database: ${describeDatabase(config)}`];
+  const web = existsSync(join(config.webDir, 'index.html'))
+    ? `  Web interface: ${url}/`
+    : `  Web interface not built (npm run build -w @safekeep/web); ${url}/ is a placeholder page.`;
+  const lines = ['', `Safekeep is running at ${url}`, web, `  API documentation: ${url}/api/docs`, `  Database: ${describeDatabase(config)}`];
   if (database.engine === 'pglite') lines.push('  (PGlite suits one laptop and tests; it does not fsync. Use PostgreSQL for real records: --database-url.)');
   if (adminCreated) lines.push('  Created user "admin" with the password from SAFEKEEP_ADMIN_PASSWORD.');
   if (demo !== null) {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { Type, type Static } from 'typebox';
 import { DEFAULT_LOGIN_RATE_LIMIT } from '../http/login-rate-limit.js';
@@ -43,6 +44,8 @@ const ConfigSchema = Type.Object(
     breakGlassMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
     /** Fastify's trustProxy: false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
     trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 100 }), Type.String({ minLength: 1 })]),
+    /** The built web interface served at /; when it holds no index.html, / is a placeholder page. */
+    webDir: Type.String({ minLength: 1 }),
     limits: Type.Object(
       {
         jsonBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
@@ -55,6 +58,9 @@ const ConfigSchema = Type.Object(
 );
 
 export type Config = Static<typeof ConfigSchema>;
+
+/** The web interface's build in this checkout (`npm run build -w @safekeep/web`). */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** What the command line may say; each overrides the environment. */
 export interface ConfigFlags {
@@ -122,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd 
     cookieSecure: boolean('SAFEKEEP_COOKIE_SECURE', env['SAFEKEEP_COOKIE_SECURE'], true, problems),
     breakGlassMinutes: integer('SAFEKEEP_BREAK_GLASS_MINUTES', env['SAFEKEEP_BREAK_GLASS_MINUTES'], 30, problems),
     trustProxy: trustProxy(env['SAFEKEEP_TRUST_PROXY']),
+    webDir: resolve(cwd, env['SAFEKEEP_WEB_DIR'] || DEFAULT_WEB_DIR),
     limits: {
       jsonBodyBytes: integer('SAFEKEEP_MAX_JSON_BYTES', env['SAFEKEEP_MAX_JSON_BYTES'], 1024 * 1024, problems),
       uploadBytes: integer('SAFEKEEP_MAX_UPLOAD_BYTES', env['SAFEKEEP_MAX_UPLOAD_BYTES'], 50 * 1024 * 1024, problems),
@@ -156,6 +163,7 @@ const NAMES: Record<string, string> = {
   '/cookieSecure': 'SAFEKEEP_COOKIE_SECURE',
   '/breakGlassMinutes': 'SAFEKEEP_BREAK_GLASS_MINUTES (1 to 240)',
   '/trustProxy': 'SAFEKEEP_TRUST_PROXY',
+  '/webDir': 'SAFEKEEP_WEB_DIR',
   '/limits/jsonBodyBytes': 'SAFEKEEP_MAX_JSON_BYTES',
   '/limits/uploadBytes': 'SAFEKEEP_MAX_UPLOAD_BYTES',
 };

@@ -37,7 +37,7 @@ import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './login-rate-limi
 import { hardenLogger, pathOnly } from './logging.js';
 import { API_CSP, DOCS_CSP } from './security-headers.js';
 import { registerHealthRoutes } from './health.routes.js';
-import { registerHomeRoutes } from './home.routes.js';
+import { registerWebRoutes } from './web.routes.js';
 import { sendProblem, toDomainError } from './problem.js';
 import { validatorCompiler } from './validation.js';
 import { normaliseInput } from './normalise.js';
@@ -58,6 +58,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** How long a break-glass opening lasts, in minutes. Default 30. */
   breakGlassMinutes?: number;
+  /** The built web interface (packages/web/dist) to serve at /; null or missing: the placeholder page. Default null. */
+  webRoot?: string | null;
 }
 
 /** Trust this many proxies in front of the server (what Fastify does with a number, typed). */
@@ -156,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
   registerAuth(app, deps);
-  registerHomeRoutes(app);
+  await registerWebRoutes(app, options.webRoot ?? null);
   registerHealthRoutes(app, deps);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   registerUserRoutes(app, deps);

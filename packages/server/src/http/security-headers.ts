@@ -89,6 +89,34 @@ export const DOCS_CSP: Omit<FastifyHelmetOptions, 'global'> = {
   },
 };
 
+/**
+ * The web interface (packages/web, built by Vite): one HTML page whose scripts, stylesheet,
+ * fonts and images are files from this server, and which talks only to this server's API.
+ * No inline script or style, no eval, no data: URLs (Vite is told never to inline assets),
+ * nothing from another origin. Its forms are handled by script (fetch); a plain GET search
+ * form may still submit to the app itself.
+ */
+export const WEB_CSP: Omit<FastifyHelmetOptions, 'global'> = {
+  ...COMMON,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      ...LOCKED_DOWN,
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'"],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'manifest-src': ["'self'"],
+      'object-src': ["'none'"],
+      'form-action': ["'self'"],
+      'require-trusted-types-for': ["'script'"],
+      'trusted-types': ["'none'"],
+    },
+  },
+};
+
 /** The placeholder page at /: its one inline stylesheet, allowed by hash, and nothing else. */
 export function pageCsp(inlineStyle: string): Omit<FastifyHelmetOptions, 'global'> {
   return {
