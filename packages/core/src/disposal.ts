@@ -11,6 +11,8 @@ export type DisposalBlocker =
   | { code: 'HOLD_BLOCKS_DISPOSAL'; holds: Array<{ id: string; name: string }> }
   | { code: 'RETENTION_NOT_EXPIRED'; destructionDate: CalendarDate }
   | { code: 'RETENTION_UNDETERMINED'; status: Exclude<LabelStatus, 'determined'> }
+  /** A carer's or home's record not yet ended: FSR 2011 reg 32 counts its retention from the ending. */
+  | { code: 'RECORD_STILL_OPEN' }
   | { code: 'OPEN_INVOLVEMENT'; involvementIds: string[] }
   | { code: 'OPEN_ESCALATION'; escalationIds: string[] }
   | { code: 'OPEN_SUBJECT_ACCESS_REQUEST'; requestIds: string[] }
@@ -22,6 +24,8 @@ export interface DisposalFacts {
   today: CalendarDate;
   label: { status: LabelStatus; destructionDate: CalendarDate | null };
   holds: Array<{ id: string; name: string }>;
+  /** The record itself is still open (a carer or home still active). Children's records are open through involvements instead. */
+  recordStillOpen?: boolean;
   openInvolvementIds: string[];
   openEscalationIds: string[];
   openRequestIds: string[];
@@ -37,6 +41,7 @@ export function disposalBlockers(f: DisposalFacts): DisposalBlocker[] {
   } else if (compareDates(f.today, f.label.destructionDate) < 0) {
     blockers.push({ code: 'RETENTION_NOT_EXPIRED', destructionDate: f.label.destructionDate });
   }
+  if (f.recordStillOpen === true) blockers.push({ code: 'RECORD_STILL_OPEN' });
   if (f.openInvolvementIds.length > 0) blockers.push({ code: 'OPEN_INVOLVEMENT', involvementIds: f.openInvolvementIds });
   if (f.openEscalationIds.length > 0) blockers.push({ code: 'OPEN_ESCALATION', escalationIds: f.openEscalationIds });
   if (f.openRequestIds.length > 0) blockers.push({ code: 'OPEN_SUBJECT_ACCESS_REQUEST', requestIds: f.openRequestIds });
@@ -46,7 +51,7 @@ export function disposalBlockers(f: DisposalFacts): DisposalBlocker[] {
 
 /** The code a refusal answers with: a hold first (R10), then the date (R14), then the rest. */
 export function refusalCode(blockers: readonly DisposalBlocker[]): DisposalBlockerCode {
-  const order: DisposalBlockerCode[] = ['HOLD_BLOCKS_DISPOSAL', 'RETENTION_NOT_EXPIRED', 'RETENTION_UNDETERMINED', 'OPEN_INVOLVEMENT', 'OPEN_ESCALATION', 'OPEN_SUBJECT_ACCESS_REQUEST', 'DISPOSAL_PENDING'];
+  const order: DisposalBlockerCode[] = ['HOLD_BLOCKS_DISPOSAL', 'RETENTION_NOT_EXPIRED', 'RETENTION_UNDETERMINED', 'RECORD_STILL_OPEN', 'OPEN_INVOLVEMENT', 'OPEN_ESCALATION', 'OPEN_SUBJECT_ACCESS_REQUEST', 'DISPOSAL_PENDING'];
   return order.find((c) => blockers.some((b) => b.code === c)) ?? 'HOLD_BLOCKS_DISPOSAL';
 }
 

@@ -40,7 +40,7 @@ export async function findCarer(db: Kysely<DB>, id: string): Promise<Row<'carer'
 }
 
 export async function listCarers(db: Kysely<DB>, actor: Actor): Promise<Array<Row<'carer'>>> {
-  return db.selectFrom('carer').selectAll().where(canSeeCarer(actor, 'carer.id')).orderBy('name').orderBy('id').limit(500).execute();
+  return db.selectFrom('carer').selectAll().where(canSeeCarer(actor, 'carer.id')).where('status', '<>', 'destroyed').orderBy('name').orderBy('id').limit(500).execute();
 }
 
 export async function insertCarerAllocation(db: Kysely<DB>, a: { carerId: string; userId: string; role: string; at: Date; by: string | null }): Promise<Row<'carer_allocation'>> {

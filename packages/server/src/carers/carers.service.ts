@@ -23,10 +23,14 @@ export interface CarerView {
 
 const toView = (c: { id: string; kind: string; name: string; status: string; created_at: Date }): CarerView => ({ id: c.id, kind: c.kind, name: c.name, status: c.status, createdAt: c.created_at.toISOString() });
 
-/** The actor may see this carer's record (or is refused, audited; a missing record is 404). */
+/**
+ * The actor may see this carer's record (or is refused, audited; a missing record is 404,
+ * a destroyed one 410 RECORD_DESTROYED: only its certificate remains, as for a child's).
+ */
 export async function requireCarer(w: Work, carerId: string, action: AuditAction, write = false): Promise<{ carer: CarerView; basis: string }> {
   const carer = await repo.findCarer(w.db, carerId);
   if (carer === undefined) throw new DomainError('NOT_FOUND', 'There is no carer or home record with that id.');
+  if (carer.status === 'destroyed') throw new DomainError('RECORD_DESTROYED', 'This carer’s or home’s record was destroyed under an approved disposal; only its certificate remains.');
   const bases = await repo.carerBases(w.db, w.actor, carerId);
   const allowed = bases.length > 0 && (!write || hasRole(w.actor, 'social-worker', 'team-manager', 'head-of-service'));
   if (!allowed) {

@@ -112,7 +112,9 @@ export interface EscalationDecisionTable {
 
 export interface DisposalTable {
   id: Generated<string>;
-  child_id: string;
+  /** Exactly one of child_id and carer_id (migration 0710). */
+  child_id: string | null;
+  carer_id: string | null;
   reason: string;
   requested_at: Timestamp;
   requested_by: string;
@@ -127,7 +129,8 @@ export interface DisposalApprovalTable {
 
 export interface DisposalExecutionTable {
   disposal_id: string;
-  child_id: string;
+  child_id: string | null;
+  carer_id: string | null;
   executed_at: Timestamp;
   /** Set by the database (the executing transaction). */
   txid: ColumnType<number, never, never>;

@@ -1,5 +1,5 @@
 import type { Actor } from '@safekeep/core';
-import { closeCarer } from '../carers/carers.service.js';
+import { closeCarer, createCarer } from '../carers/carers.service.js';
 import { archiveRecord } from '../children/archive.service.js';
 import { createChild } from '../children/children.service.js';
 import { addInvolvement } from '../children/involvements.service.js';
@@ -12,9 +12,10 @@ import { checkOut, createBox, createPaperFile, returnFile } from '../paper/paper
 /**
  * The demo's records side: closed records of people who were children decades ago,
  * archived and past their destruction dates but kept because the IICSA hold still
- * stands (R10, R13); a local inquiry's hold; a released hold; an open escalation; boxes
- * off site with paper files; and practitioners' notebooks. Nothing is destroyed: the
- * IICSA hold covers everything, as it does on every first start.
+ * stands (R10, R13); a foster carer's record past its date too, awaiting disposal; a
+ * local inquiry's hold; a released hold; an open escalation; boxes off site with paper
+ * files; and practitioners' notebooks. Nothing is destroyed: the IICSA hold covers
+ * everything, as it does on every first start.
  */
 
 interface OldRecord {
@@ -108,6 +109,12 @@ export async function seedRecordsSide(runner: WorkRunner, actors: Map<string, Ac
     await as('sw.amara', (w) => registerNotebook(w, { ownerUserId: amara.userId, from: '2025-06-30', to: '2026-12-31', description: 'A5 notebook, blue (in use)' }));
     await as('tm.ruth', (w) => registerNotebook(w, { ownerUserId: tom.userId, from: '2026-01-05', to: '2026-12-31', description: 'Diary 2026' }));
   }
+
+  // A foster carer whose approval ended in 2008: FSR 2011 reg 32(1) keeps the record 10
+  // years, to 2018. Past its date, it waits only for the IICSA hold to be released.
+  const former = await as('hos.helen', (w) => createCarer(w, { kind: 'foster-carer', name: 'Mr and Mrs Whitcombe' }));
+  await as('hos.helen', (w) => closeCarer(w, former.id, { endedOn: '2008-09-30', reason: 'approval-ended' }));
+  await as('ro.mike', (w) => createPaperFile(w, { subject: { carerId: former.id }, description: 'Foster carer file 1996–2008', boxId: offsite.id }));
 
   const farrell = carerIds.get('Mrs Farrell');
   if (farrell !== undefined) await as('tm.ruth', (w) => closeCarer(w, farrell, { endedOn: '2026-03-31', reason: 'approval-ended' }));

@@ -58,6 +58,13 @@ describe('the demo authority', () => {
       expect(c.holds).toContain('iicsa');
     }
     expect(old.some((c) => c.destruction_date === '2071-03-01')).toBe(true);
+    // A foster carer's record past its date (FSR 2011 reg 32(1): 10 years from the end of approval), held only by IICSA.
+    const carers = await one(sql<{ destruction_date: string; holds: string[]; files: number }>`
+      select l.destruction_date::text, (select array_agg(name order by name) from sk_carer_active_holds(c.id)) as holds,
+             (select count(*)::int from paper_file f where f.carer_id = c.id) as files
+      from carer c join carer_retention_label l on l.carer_id = c.id
+      where c.status = 'closed' and l.status = 'determined' and l.destruction_date < '2026-01-01'`);
+    expect(carers).toEqual([{ destruction_date: '2018-09-30', holds: ['iicsa'], files: 1 }]);
   });
 
   it('shows confidentiality at work: an inspector’s grants, a restricted record, a break-glass opening to review', async () => {

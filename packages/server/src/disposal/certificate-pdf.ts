@@ -7,8 +7,24 @@ interface Person {
   displayName: string;
 }
 
-export interface CertificateDocument {
+interface Common {
   certificateId: string;
+  retention: { destructionDate: string; scheduleVersion: number; recordClasses: string[]; rules: Array<{ id: string; description: string; years: number | null; deathRuleYears: number | null; source: string; verified: boolean }> };
+  holds: { released: Array<{ id: string; name: string; releasedAt: string }> };
+  reason: string;
+  requested: { by: Person; at: string };
+  approvals: Array<{ by: Person; role: string; at: string }>;
+  executedAt: string;
+}
+
+interface PaperFile {
+  id: string;
+  boxBarcode: string | null;
+  location: string | null;
+}
+
+/** A child's record's certificate (disposal.service.ts). */
+export interface ChildCertificate extends Common {
   record: { childId: string; caseReference: string | null; initials: string | null };
   destroyed: {
     entries: number;
@@ -20,30 +36,71 @@ export interface CertificateDocument {
     involvementsByKind: Record<string, number>;
     allocations: number;
     relationships: number;
-    paperFilesToShred: Array<{ id: string; boxBarcode: string | null; location: string | null }>;
+    paperFilesToShred: PaperFile[];
     contentSha256: string;
   };
-  retention: { destructionDate: string; scheduleVersion: number; recordClasses: string[]; rules: Array<{ id: string; description: string; years: number | null; deathRuleYears: number | null; source: string; verified: boolean }> };
-  holds: { released: Array<{ id: string; name: string; releasedAt: string }> };
-  reason: string;
-  requested: { by: Person; at: string };
-  approvals: Array<{ by: Person; role: string; at: string }>;
-  executedAt: string;
+}
+
+/** A carer's or home's record's certificate (carer-disposal.service.ts). */
+export interface CarerCertificate extends Common {
+  record: { carerId: string; kind: string; endedOn: string | null; endReason: string | null };
+  destroyed: { nameRemoved: boolean; entries: number; entriesByKind: Record<string, number>; entryVersions: number; allocations: number; paperFilesToShred: PaperFile[]; contentSha256: string };
+  kept: { childCopies: number };
+}
+
+export type CertificateDocument = ChildCertificate | CarerCertificate;
+
+const isCarer = (c: CertificateDocument): c is CarerCertificate => 'carerId' in c.record;
+const recordId = (c: CertificateDocument) => ('carerId' in c.record ? c.record.carerId : c.record.childId);
+
+function recordRows(c: CertificateDocument): Array<[string, string]> {
+  if (isCarer(c)) {
+    return [
+      ['Carer or home record', c.record.carerId],
+      ['Kind', c.record.kind],
+      ['Ended', c.record.endedOn === null ? 'not recorded' : `${c.record.endedOn} (${c.record.endReason ?? 'reason not recorded'})`],
+    ];
+  }
+  return [
+    ['Record', c.record.childId],
+    ['Case reference', c.record.caseReference ?? 'none recorded'],
+    ['Initials', c.record.initials ?? 'unknown'],
+  ];
+}
+
+function destroyedRows(c: CertificateDocument): Array<readonly [string, string]> {
+  const entries = [['Entries', `${c.destroyed.entries} (${c.destroyed.entryVersions} versions)`], ...Object.entries(c.destroyed.entriesByKind).map(([k, n]) => [`  ${k}`, String(n)] as const)] as const;
+  if (isCarer(c)) {
+    return [
+      ...entries,
+      ['Name of the carer or home', c.destroyed.nameRemoved ? 'removed; the record keeps only its id, kind and ending' : 'kept'],
+      ['Allocations', String(c.destroyed.allocations)],
+      ['Copies kept in children’s records', `${c.kept.childCopies} duplicate entries stay in the children’s records, under their own retention`],
+      ['SHA-256 of the content destroyed', c.destroyed.contentSha256],
+    ];
+  }
+  return [
+    ...entries,
+    ['Versions of the child’s details', String(c.destroyed.childDetailVersions)],
+    ['Involvements', Object.entries(c.destroyed.involvementsByKind).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none'],
+    ['Allocations', String(c.destroyed.allocations)],
+    ['Relationships', String(c.destroyed.relationships)],
+    ['Documents', `${c.destroyed.documents.length} (${c.destroyed.documentBytes} bytes)`],
+    ['SHA-256 of the content destroyed', c.destroyed.contentSha256],
+  ];
 }
 
 function* blocks(c: CertificateDocument, sha256: string, auditSeq: number | null): Generator<Block> {
   yield { type: 'heading', text: 'Certificate of destruction', level: 1 };
   yield {
     type: 'paragraph',
-    text: 'This certifies that the case record below was destroyed under the authority shown, after its destruction date, with no hold covering it. This certificate is kept permanently.',
+    text: `This certifies that the ${isCarer(c) ? 'carer’s or home’s record' : 'case record'} below was destroyed under the authority shown, after its destruction date, with no hold covering it. This certificate is kept permanently.`,
   };
   yield {
     type: 'fields',
     rows: [
       ['Certificate', c.certificateId],
-      ['Record', c.record.childId],
-      ['Case reference', c.record.caseReference ?? 'none recorded'],
-      ['Initials', c.record.initials ?? 'unknown'],
+      ...recordRows(c),
       ['Destroyed at', c.executedAt],
       ['Audit trail position', auditSeq === null ? 'not recorded' : String(auditSeq)],
       ['Certificate SHA-256', sha256],
@@ -85,20 +142,8 @@ function* blocks(c: CertificateDocument, sha256: string, auditSeq: number | null
         : `No hold covered this record when it was destroyed. Holds that had covered it, released before: ${c.holds.released.map((h) => `${h.name} (released ${h.releasedAt})`).join('; ')}.`,
   };
   yield { type: 'heading', text: 'What was destroyed', level: 2 };
-  yield {
-    type: 'fields',
-    rows: [
-      ['Entries', `${c.destroyed.entries} (${c.destroyed.entryVersions} versions)`],
-      ...Object.entries(c.destroyed.entriesByKind).map(([k, n]) => [`  ${k}`, String(n)] as const),
-      ['Versions of the child’s details', String(c.destroyed.childDetailVersions)],
-      ['Involvements', Object.entries(c.destroyed.involvementsByKind).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none'],
-      ['Allocations', String(c.destroyed.allocations)],
-      ['Relationships', String(c.destroyed.relationships)],
-      ['Documents', `${c.destroyed.documents.length} (${c.destroyed.documentBytes} bytes)`],
-      ['SHA-256 of the content destroyed', c.destroyed.contentSha256],
-    ],
-  };
-  if (c.destroyed.documents.length > 0) {
+  yield { type: 'fields', rows: destroyedRows(c) };
+  if (!isCarer(c) && c.destroyed.documents.length > 0) {
     yield { type: 'table', columns: ['Document SHA-256', 'Type', 'Bytes'], widths: [4, 1.5, 1], rows: c.destroyed.documents.map((d) => [d.sha256, d.contentType, String(d.size)]) };
   }
   if (c.destroyed.paperFilesToShred.length > 0) {
@@ -110,7 +155,7 @@ function* blocks(c: CertificateDocument, sha256: string, auditSeq: number | null
 export async function certificatePdf(certificate: CertificateDocument, sha256: string, auditSeq: number | null): Promise<Buffer> {
   const { bytes } = await renderPdf({
     title: `Certificate of destruction ${certificate.certificateId}`,
-    subject: `Destruction of case record ${certificate.record.childId}`,
+    subject: `Destruction of ${isCarer(certificate) ? 'carer or home record' : 'case record'} ${recordId(certificate)}`,
     author: 'Safekeep',
     footer: `Certificate ${certificate.certificateId}`,
     createdAt: new Date(certificate.executedAt),

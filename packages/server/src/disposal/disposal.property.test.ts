@@ -457,7 +457,7 @@ class RequestDisposal implements Command {
       const expected = c.destroyed ? [] : blockers(m, this.child, { excludePending: false });
       let id = '';
       const got = await attempt(async () => {
-        id = (await h.as(users[this.by], (w) => requestDisposal(w, { childId: r.childIds[this.child] as string, reason: 'Generated.' }))).id;
+        id = (await h.as(users[this.by], (w) => requestDisposal(w, { childId: r.childIds[this.child], reason: 'Generated.' }))).id;
       });
       if (c.destroyed) expect(got.code).toBe('RECORD_DESTROYED');
       else if (expected.length === 0) expect(got.code).toBeNull();

@@ -7,7 +7,9 @@ import type { DB } from '../db/schema.js';
 
 export interface DisposalRow {
   id: string;
-  child_id: string;
+  /** Exactly one of child_id and carer_id: the record to destroy. */
+  child_id: string | null;
+  carer_id: string | null;
   reason: string;
   requested_at: Date;
   requested_by: string;
@@ -22,16 +24,17 @@ function base(db: Kysely<DB>) {
     .selectFrom('disposal as d')
     .innerJoin('app_user as u', 'u.id', 'd.requested_by')
     .leftJoin('disposal_execution as x', 'x.disposal_id', 'd.id')
-    .select(['d.id', 'd.child_id', 'd.reason', 'd.requested_at', 'd.requested_by', 'u.display_name as requested_by_name', 'x.executed_at', 'x.audit_seq', 'x.certificate_sha256']);
+    .select(['d.id', 'd.child_id', 'd.carer_id', 'd.reason', 'd.requested_at', 'd.requested_by', 'u.display_name as requested_by_name', 'x.executed_at', 'x.audit_seq', 'x.certificate_sha256']);
 }
 
 export async function findDisposal(db: Kysely<DB>, id: string): Promise<DisposalRow | undefined> {
   return base(db).where('d.id', '=', id).executeTakeFirst();
 }
 
-export async function listDisposals(db: Kysely<DB>, q: { childId?: string; status: 'awaiting-approval' | 'executed' | 'all' }): Promise<DisposalRow[]> {
+export async function listDisposals(db: Kysely<DB>, q: { childId?: string; carerId?: string; status: 'awaiting-approval' | 'executed' | 'all' }): Promise<DisposalRow[]> {
   let query = base(db);
   if (q.childId !== undefined) query = query.where('d.child_id', '=', q.childId);
+  if (q.carerId !== undefined) query = query.where('d.carer_id', '=', q.carerId);
   if (q.status === 'executed') query = query.where('x.disposal_id', 'is not', null);
   if (q.status === 'awaiting-approval') query = query.where('x.disposal_id', 'is', null);
   return query.orderBy('d.requested_at', 'desc').limit(500).execute();
@@ -48,8 +51,12 @@ export async function approvalsOf(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
-export async function insertDisposal(db: Kysely<DB>, d: { childId: string; reason: string; at: Date; by: string }): Promise<string> {
-  const row = await db.insertInto('disposal').values({ child_id: d.childId, reason: d.reason, requested_at: d.at, requested_by: d.by }).returning('id').executeTakeFirstOrThrow();
+export async function insertDisposal(db: Kysely<DB>, d: { childId: string | null; carerId: string | null; reason: string; at: Date; by: string }): Promise<string> {
+  const row = await db
+    .insertInto('disposal')
+    .values({ child_id: d.childId, carer_id: d.carerId, reason: d.reason, requested_at: d.at, requested_by: d.by })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -131,10 +138,10 @@ export async function releasedHoldsCovering(db: Kysely<DB>, childId: string) {
   return rows.map((r) => ({ id: r.id, name: r.name, releasedAt: r.released_at.toISOString() }));
 }
 
-export async function insertExecution(db: Kysely<DB>, x: { disposalId: string; childId: string; at: Date; certificate: Record<string, unknown>; sha256: string }): Promise<void> {
+export async function insertExecution(db: Kysely<DB>, x: { disposalId: string; childId: string | null; carerId: string | null; at: Date; certificate: Record<string, unknown>; sha256: string }): Promise<void> {
   await db
     .insertInto('disposal_execution')
-    .values({ disposal_id: x.disposalId, child_id: x.childId, executed_at: x.at, certificate: JSON.stringify(x.certificate), certificate_sha256: x.sha256 })
+    .values({ disposal_id: x.disposalId, child_id: x.childId, carer_id: x.carerId, executed_at: x.at, certificate: JSON.stringify(x.certificate), certificate_sha256: x.sha256 })
     .execute();
 }
 

@@ -7,7 +7,9 @@ import * as disposals from './disposal.service.js';
 
 const Disposal = Obj({
   id: Uuid,
-  childId: Uuid,
+  // Exactly one is set: the child's record, or the carer's or home's record, it destroys.
+  childId: Nullable(Uuid),
+  carerId: Nullable(Uuid),
   restricted: Type.Boolean({ description: 'A restricted child’s record you are not named on: the reason reads "Restricted record".' }),
   reason: Type.String(),
   status: StringEnum(['awaiting-approval', 'executed'] as const),
@@ -27,7 +29,8 @@ export function registerDisposalRoutes(app: App, deps: RouteDeps): void {
       schema: {
         tags: ['disposal'],
         summary: 'Ask to destroy a record (records officer or head of service): 409 with every blocker, or a request awaiting two approvals',
-        body: Obj({ childId: Uuid, reason: NonBlank(2000) }),
+        description: 'Name exactly one record: a child’s (`childId`) or a foster carer’s, children’s home’s or other provider’s (`carerId`).',
+        body: Obj({ childId: Type.Optional(Uuid), carerId: Type.Optional(Uuid), reason: NonBlank(2000) }),
         response: { 201: Disposal },
       },
     },
@@ -39,11 +42,18 @@ export function registerDisposalRoutes(app: App, deps: RouteDeps): void {
       schema: {
         tags: ['disposal'],
         summary: 'Disposals, newest first',
-        querystring: Obj({ childId: Type.Optional(Uuid), status: Type.Optional(StringEnum(['awaiting-approval', 'executed', 'all'] as const)) }),
+        querystring: Obj({ childId: Type.Optional(Uuid), carerId: Type.Optional(Uuid), status: Type.Optional(StringEnum(['awaiting-approval', 'executed', 'all'] as const)) }),
         response: { 200: Obj({ items: Type.Array(Disposal) }) },
       },
     },
-    async (request) => read(run, request, (w) => disposals.listDisposals(w, { ...(request.query.childId === undefined ? {} : { childId: request.query.childId }), status: request.query.status ?? 'all' })),
+    async (request) =>
+      read(run, request, (w) =>
+        disposals.listDisposals(w, {
+          ...(request.query.childId === undefined ? {} : { childId: request.query.childId }),
+          ...(request.query.carerId === undefined ? {} : { carerId: request.query.carerId }),
+          status: request.query.status ?? 'all',
+        }),
+      ),
   );
   app.get('/api/v1/disposals/:id', { schema: { tags: ['disposal'], summary: 'One disposal and its approvals', params: IdParams, response: { 200: Disposal } } }, async (request) =>
     read(run, request, (w) => disposals.getDisposal(w, request.params.id)),

@@ -33,6 +33,8 @@ interface Raw {
   destruction_date: string | null;
   rule_ids: string[] | null;
   holds: Array<{ id: string; name: string }>;
+  /** A carer or home still active: its record has not ended. */
+  record_open: boolean;
   open_involvements: string[];
   open_escalations: string[];
   open_requests: string[];
@@ -50,6 +52,7 @@ function blockersOf(r: Raw, today: string): string[] {
     today,
     label: { status: (r.label_status ?? 'no-rule') as LabelStatus, destructionDate: r.destruction_date },
     holds: r.holds,
+    recordStillOpen: r.record_open,
     openInvolvementIds: r.open_involvements,
     openEscalationIds: r.open_escalations,
     openRequestIds: r.open_requests,
@@ -75,6 +78,7 @@ async function childPage(db: Kysely<DB>, viewer: Viewer, after: string | null, s
   const { rows } = await sql<Raw>`
     select r.child_id as id, case when ${canNameChild(viewer, sql.ref('r.child_id'))} then c.local_id else ${RESTRICTED_LABEL} end as reference, r.status as record_status, l.status as label_status, l.destruction_date::text as destruction_date, l.rule_ids,
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_child_active_holds(r.child_id) h), '[]') as holds,
+           false as record_open,
            array(select i.id from involvement i where i.child_id = r.child_id and i.end_date is null) as open_involvements,
            array(select e.id from escalation e where e.child_id = r.child_id and not exists (select 1 from escalation_decision d where d.escalation_id = e.id)) as open_escalations,
            array(select s.id from sar s where s.child_id = r.child_id and s.status in (${sql.join([...SAR_ACTIVE_STATUSES])})) as open_requests,
@@ -92,10 +96,11 @@ async function carerPage(db: Kysely<DB>, _viewer: Viewer, after: string | null, 
   const { rows } = await sql<Raw>`
     select c.id, null::text as reference, c.status as record_status, l.status as label_status, l.destruction_date::text as destruction_date, l.rule_ids,
            coalesce((select json_agg(json_build_object('id', h.id, 'name', h.name) order by h.name) from sk_carer_active_holds(c.id) h), '[]') as holds,
+           c.status = 'active' as record_open,
            '{}'::uuid[] as open_involvements,
            array(select e.id from escalation e where e.carer_id = c.id and not exists (select 1 from escalation_decision d where d.escalation_id = e.id)) as open_escalations,
            '{}'::uuid[] as open_requests,
-           null::uuid as pending_disposal
+           (select d.id from disposal d where d.carer_id = c.id and not exists (select 1 from disposal_execution x where x.disposal_id = d.id) limit 1) as pending_disposal
       from carer c
       left join carer_retention_label l on l.carer_id = c.id
      where ${after === null ? sql`true` : sql`c.id > ${after}`}

@@ -198,24 +198,49 @@ export async function childRetention(w: Work, childId: string): Promise<Retentio
   return view(record.status, stored, explained, holds, record.status === 'destroyed' ? [] : blockers);
 }
 
-export async function carerRetention(w: Work, carerId: string): Promise<RetentionView> {
-  const basis = await requireCarerRecordsAccess(w, carerId, 'retention.read');
+/**
+ * The facts that decide a carer's or home's disposal, with every blocker: holds (all,
+ * its record class, naming it), its label, the record still active (FSR 2011 reg 32
+ * counts from its end), undecided escalations about it, another disposal awaiting approval.
+ */
+export async function carerRetentionStatus(w: Work, carerId: string, options: { excludeDisposalId?: string } = {}) {
   const stored = await repo.carerLabel(w.db, carerId);
-  const facts = await repo.carerFacts(w.db, carerId, (kind) => RECORD_CLASS_FOR_CARER[kind] ?? null);
-  const rules = await repo.rulesOf(w.db, stored?.scheduleVersion ?? (await repo.currentVersion(w.db)));
-  const explained = facts === null ? { status: 'no-rule' as const, destructionDate: null, ruleIds: [], applied: [], recordClasses: [] } : carerRetentionLabel(rules, facts);
   const holds = await repo.carerActiveHolds(w.db, carerId);
+  const carer = await w.db.selectFrom('carer').select('status').where('id', '=', carerId).executeTakeFirst();
+  const pending = await w.db
+    .selectFrom('disposal as d')
+    .leftJoin('disposal_execution as x', 'x.disposal_id', 'd.id')
+    .select('d.id')
+    .where('d.carer_id', '=', carerId)
+    .where('x.disposal_id', 'is', null)
+    .$if(options.excludeDisposalId !== undefined, (q) => q.where('d.id', '<>', options.excludeDisposalId as string))
+    .orderBy('d.requested_at')
+    .executeTakeFirst();
   const blockers = disposalBlockers({
     today: w.today,
     label: { status: stored?.status ?? 'no-rule', destructionDate: stored?.destructionDate ?? null },
     holds,
+    recordStillOpen: carer?.status === 'active',
     openInvolvementIds: [],
     openEscalationIds: await openEscalationIds(w, { carerId }),
     openRequestIds: [],
-    pendingDisposalId: null,
+    pendingDisposalId: pending?.id ?? null,
   });
+  return { stored, holds, blockers, status: carer?.status };
+}
+
+/** A carer's record status as a record's: `open` while the carer is active. */
+const carerRecordStatus = (status: string | undefined) => (status === 'active' ? 'open' : (status ?? 'open'));
+
+export async function carerRetention(w: Work, carerId: string): Promise<RetentionView> {
+  const basis = await requireCarerRecordsAccess(w, carerId, 'retention.read');
+  const { stored, holds, blockers, status } = await carerRetentionStatus(w, carerId);
+  // A destroyed record's entries are gone: only its stored label (as destroyed) explains it, as for a child's.
+  const facts = status === 'destroyed' ? null : await repo.carerFacts(w.db, carerId, (kind) => RECORD_CLASS_FOR_CARER[kind] ?? null);
+  const rules = await repo.rulesOf(w.db, stored?.scheduleVersion ?? (await repo.currentVersion(w.db)));
+  const explained = facts === null ? { status: 'no-rule' as const, destructionDate: null, ruleIds: [], applied: [], recordClasses: [] } : carerRetentionLabel(rules, facts);
   w.audit({ action: 'retention.read', basis, entityType: 'carer', entityId: carerId });
-  return view(facts?.endReason === null ? 'open' : 'closed', stored, explained, holds, blockers);
+  return view(carerRecordStatus(status), stored, explained, holds, status === 'destroyed' ? [] : blockers);
 }
 
 /** The short form shown with a record: its destruction date and whether it must not be destroyed (R13). */

@@ -120,12 +120,17 @@ export async function childrenBySearchName(db: Kysely<DB>, names: readonly strin
 
 /** Carers and homes the child's record links to: placement plans and copies of carer-record entries. */
 export async function linkedCarers(db: Kysely<DB>, childId: string): Promise<Array<{ id: string; kind: string; name: string }>> {
+  // A destroyed carer record keeps no name (migration 0710), but the child's copies of its
+  // entries still carry it (`carerName`): that is the name to find in the child's record.
   const { rows } = await sql<{ id: string; kind: string; name: string }>`
-    select k.id, k.kind, k.name from carer k
-     where k.id::text in (
-       select v.fields ->> 'carerId' from entry e join entry_version v on v.entry_id = e.id and v.version = e.current_version
-        where e.child_id = ${childId} and e.kind in ('placement-plan', 'duplicate-entry') and v.fields ? 'carerId')
-     order by k.id`.execute(db);
+    with linked as (
+      select v.fields ->> 'carerId' as carer_id, v.fields ->> 'carerName' as carer_name
+        from entry e join entry_version v on v.entry_id = e.id and v.version = e.current_version
+       where e.child_id = ${childId} and e.kind in ('placement-plan', 'duplicate-entry') and v.fields ? 'carerId')
+    select distinct on (k.id) k.id, k.kind, case when k.status = 'destroyed' then l.carer_name else k.name end as name
+      from carer k join linked l on l.carer_id = k.id::text
+     where k.status <> 'destroyed' or l.carer_name is not null
+     order by k.id, l.carer_name nulls last`.execute(db);
   return rows;
 }
 

@@ -10,6 +10,7 @@ import * as sars from './20261122_0510_sars.js';
 import * as disposalApprovalRoles from './20261122_0520_disposal_approval_roles.js';
 import * as auditMerkle from './20261122_0600_audit_merkle.js';
 import * as relabelPerStatement from './20261122_0700_relabel_per_statement.js';
+import * as carerDisposal from './20261122_0710_carer_disposal.js';
 
 /**
  * Every migration, in order. Append-only: a shipped migration is never edited or removed
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_0520_disposal_approval_roles': disposalApprovalRoles,
   '20261122_0600_audit_merkle': auditMerkle,
   '20261122_0700_relabel_per_statement': relabelPerStatement,
+  '20261122_0710_carer_disposal': carerDisposal,
 };

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { DomainError } from '@safekeep/core';
+import type { Work } from '../db/work.js';
+import { carerLabel, rulesOf } from '../retention/retention.repository.js';
+import { carerContentDigest, carerInventory, releasedHoldsCoveringCarer, removeCarerRecord } from './carer-disposal.repository.js';
+import * as repo from './disposal.repository.js';
+import type { DisposalView } from './disposal.service.js';
+
+/**
+ * The second approval of a carer's or home's disposal (R8, R14; FSR 2011 reg 32 sets the
+ * period): certificate, audit event, then the record's entries, versions and
+ * allocations go and the carer row becomes a nameless tombstone, in one transaction.
+ * The database checks the conditions again (migration 0710).
+ *
+ * What stays: the tombstone (id, kind, when it ended) that holds, escalations, paper
+ * files and the label point at; the certificate; and the `duplicate-entry` copies in
+ * children's records, which are the children's records now (R8) and are kept under
+ * the children's own retention, whatever happens to their source.
+ */
+export async function executeCarerDisposal(w: Work, disposal: DisposalView, carerId: string): Promise<void> {
+  const label = await carerLabel(w.db, carerId);
+  if (label === null || label.destructionDate === null) throw new DomainError('RETENTION_UNDETERMINED', 'This record has no destruction date.');
+  const rules = (await rulesOf(w.db, label.scheduleVersion)).filter((r) => label.ruleIds.includes(r.id));
+  const inv = await carerInventory(w.db, carerId);
+  const certificate = {
+    certificateId: disposal.id,
+    record: { carerId, kind: inv.kind, endedOn: inv.endedOn, endReason: inv.endReason },
+    destroyed: {
+      nameRemoved: true,
+      entries: inv.entries,
+      entriesByKind: inv.entriesByKind,
+      entryVersions: inv.versions,
+      allocations: inv.allocations,
+      paperFilesToShred: inv.paperFiles,
+      contentSha256: await carerContentDigest(w.db, carerId),
+    },
+    kept: { childCopies: inv.childCopiesKept },
+    retention: {
+      destructionDate: label.destructionDate,
+      scheduleVersion: label.scheduleVersion,
+      recordClasses: label.recordClasses,
+      rules: rules.map((r) => ({ id: r.id, description: r.description, years: r.years, deathRuleYears: r.deathRule?.years ?? null, source: r.source, verified: r.verified })),
+    },
+    holds: { activeAtExecution: [], released: await releasedHoldsCoveringCarer(w.db, carerId) },
+    reason: disposal.reason,
+    requested: { by: disposal.requestedBy, at: disposal.requestedAt },
+    approvals: disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })),
+    executedAt: w.now.toISOString(),
+  };
+  const sha256 = createHash('sha256')
+    .update(canonicalize(certificate) ?? '')
+    .digest('hex');
+  await repo.insertExecution(w.db, { disposalId: disposal.id, childId: null, carerId, at: w.now, certificate, sha256 });
+  const seq = await w.auditNow({
+    action: 'disposal.execute',
+    basis: 'role',
+    entityType: 'disposal',
+    entityId: disposal.id,
+    detail: { carerId, certificateSha256: sha256, entries: inv.entries, childCopiesKept: inv.childCopiesKept },
+  });
+  await repo.setAuditSeq(w.db, disposal.id, seq);
+  await removeCarerRecord(w.db, carerId, w.now, w.actor.userId);
+}
