@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -35,7 +34,7 @@ import { registerAuth } from './auth.js';
 import { cookieNames, type CookieOptions } from './cookie-session.js';
 import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './login-rate-limit.js';
 import { hardenLogger, pathOnly } from './logging.js';
-import { API_CSP, DOCS_CSP } from './security-headers.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerWebRoutes } from './web.routes.js';
 import { sendProblem, toDomainError } from './problem.js';
@@ -128,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Security headers on every response, errors included (see security-headers.ts). First,
   // so its hook runs before anything that can refuse a request.
-  await app.register(helmet, API_CSP);
+  registerSecurityHeaders(app);
   await app.register(cookie, { parseOptions: {} });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: options.limits.uploadBytes, files: 1 } });
@@ -153,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // The documentation pages are public; everything under /api/v1 needs a token.
   app.addHook('onRoute', (route) => {
     // Swagger UI needs its own scripts, styles and data: images; nothing inline, nothing from elsewhere.
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true, helmet: DOCS_CSP };
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true, securityHeaders: DOCS_CSP };
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 

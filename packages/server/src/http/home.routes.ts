@@ -41,5 +41,5 @@ const PAGE = `<!doctype html>
 </html>`;
 
 export function registerHomeRoutes(app: App): void {
-  app.get('/', { config: { public: true, helmet: pageCsp(STYLE) }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/', { config: { public: true, securityHeaders: pageCsp(STYLE) }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 }

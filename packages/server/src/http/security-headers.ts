@@ -2,17 +2,23 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** @fastify/helmet's options for this route (it reads them from the route's config). */
-    helmet?: Omit<FastifyHelmetOptions, 'global'> | false;
+    /** This route's security headers (default API_CSP). */
+    securityHeaders?: HelmetOptions;
+  }
+  interface FastifyReply {
+    /** Sets this reply's security headers again, from other options (e.g. the API's on a 404 of the app's routes). */
+    securityHeaders(options: HelmetOptions): void;
   }
 }
 
 /**
- * Security headers, set by @fastify/helmet on every response (errors included):
+ * Security headers, set by helmet on every response (errors included):
  *   Content-Security-Policy (below), Strict-Transport-Security (a year, subdomains),
  *   X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
  *   Cross-Origin-Opener-Policy and -Resource-Policy: same-origin, Origin-Agent-Cluster,
@@ -36,7 +42,7 @@ const COMMON = {
 } as const;
 
 /** The API answers JSON, files and problem documents: a page could load nothing at all. */
-export const API_CSP: FastifyHelmetOptions = {
+export const API_CSP: HelmetOptions = {
   ...COMMON,
   contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN },
 };
@@ -70,7 +76,7 @@ function swaggerUiStyleHashes(): string[] {
  * images. No inline script, no eval, nothing from another origin; inline styles only
  * those its own scripts create (by hash).
  */
-export const DOCS_CSP: Omit<FastifyHelmetOptions, 'global'> = {
+export const DOCS_CSP: HelmetOptions = {
   ...COMMON,
   contentSecurityPolicy: {
     useDefaults: false,
@@ -96,7 +102,7 @@ export const DOCS_CSP: Omit<FastifyHelmetOptions, 'global'> = {
  * nothing from another origin. Its forms are handled by script (fetch); a plain GET search
  * form may still submit to the app itself.
  */
-export const WEB_CSP: Omit<FastifyHelmetOptions, 'global'> = {
+export const WEB_CSP: HelmetOptions = {
   ...COMMON,
   contentSecurityPolicy: {
     useDefaults: false,
@@ -118,9 +124,40 @@ export const WEB_CSP: Omit<FastifyHelmetOptions, 'global'> = {
 };
 
 /** The placeholder page at /: its one inline stylesheet, allowed by hash, and nothing else. */
-export function pageCsp(inlineStyle: string): Omit<FastifyHelmetOptions, 'global'> {
+export function pageCsp(inlineStyle: string): HelmetOptions {
   return {
     ...COMMON,
     contentSecurityPolicy: { useDefaults: false, directives: { ...LOCKED_DOWN, 'style-src': [sha256(inlineStyle)], 'img-src': ["'self'"] } },
   };
+}
+
+type SetHeaders = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+const built = new WeakMap<HelmetOptions, SetHeaders>();
+
+/** helmet's middleware for these options, built once (building it parses every directive). */
+function setHeadersFor(options: HelmetOptions): SetHeaders {
+  let set = built.get(options);
+  if (set === undefined) {
+    set = helmet(options);
+    built.set(options, set);
+  }
+  return set;
+}
+
+const ignore = () => undefined;
+
+/**
+ * Every response gets its route's security headers (`config.securityHeaders`, by default
+ * API_CSP) before any other hook can answer, so refusals and errors carry them too.
+ * Registered on the root instance, first.
+ */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  for (const options of [API_CSP, DOCS_CSP, WEB_CSP]) setHeadersFor(options);
+  app.decorateReply('securityHeaders', function (this: { request: { raw: IncomingMessage }; raw: ServerResponse }, options: HelmetOptions) {
+    setHeadersFor(options)(this.request.raw, this.raw, ignore);
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    setHeadersFor(request.routeOptions.config.securityHeaders ?? API_CSP)(request.raw, reply.raw, ignore);
+    done();
+  });
 }

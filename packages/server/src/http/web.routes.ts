@@ -38,7 +38,7 @@ export async function registerWebRoutes(app: App, root: string | null): Promise<
   await app.register(async (web) => {
     // Everything here is public (the app signs in through the API) and served under WEB_CSP.
     web.addHook('onRoute', (route) => {
-      route.config = { ...(route.config ?? {}), public: true, helmet: WEB_CSP };
+      route.config = { ...(route.config ?? {}), public: true, securityHeaders: WEB_CSP };
     });
     await web.register(fastifyStatic, {
       root,
@@ -60,7 +60,7 @@ export async function registerWebRoutes(app: App, root: string | null): Promise<
       const path = request.url.split('?')[0] ?? '/';
       if (!isAppRoute(path)) {
         // The API's own 404, under the API's locked-down policy rather than the app's.
-        reply.helmet(API_CSP);
+        reply.securityHeaders(API_CSP);
         return reply.callNotFound();
       }
       return sendIndex(reply);
