@@ -9,6 +9,7 @@ import * as access from './20261122_0500_access.js';
 import * as sars from './20261122_0510_sars.js';
 import * as disposalApprovalRoles from './20261122_0520_disposal_approval_roles.js';
 import * as auditMerkle from './20261122_0600_audit_merkle.js';
+import * as sarDocuments from './20261122_0700_sar_documents.js';
 
 /**
  * Every migration, in order. Append-only: a shipped migration is never edited or removed
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_0510_sars': sars,
   '20261122_0520_disposal_approval_roles': disposalApprovalRoles,
   '20261122_0600_audit_merkle': auditMerkle,
+  '20261122_0700_sar_documents': sarDocuments,
 };
