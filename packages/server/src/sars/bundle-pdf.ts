@@ -174,8 +174,8 @@ export interface RenderedBundle {
   bytes: Buffer;
   pages: number;
   sha256: string;
-  /** Each reviewed document and how this bundle carried it (for the disclosure log). */
-  documents: DisclosedDocument[];
+  /** Each reviewed document and how this bundle carried it, for the disclosure log (null: approved before documents were reviewed). */
+  documents: DisclosedDocument[] | null;
 }
 
 export async function renderBundle(c: BundleContent, blobs: BlobReader): Promise<RenderedBundle> {
@@ -190,7 +190,8 @@ export async function renderBundle(c: BundleContent, blobs: BlobReader): Promise
     createdAt: new Date(c.approvedAt),
     blocks: blocks(c, blobs, disclosed),
   });
-  return { bytes, pages, sha256: createHash('sha256').update(bytes).digest('hex'), documents: disclosed };
+  const legacy = c.entries.some((e) => e.documents.some((d) => d.as === 'unreviewed'));
+  return { bytes, pages, sha256: createHash('sha256').update(bytes).digest('hex'), documents: legacy ? null : disclosed };
 }
 
 const SCHEDULE_COLUMNS = ['Marker', 'Entry date', 'Entry kind', 'Where', 'Exemption', 'Source', 'Decided by', 'Decided on'] as const;

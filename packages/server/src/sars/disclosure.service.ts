@@ -230,7 +230,7 @@ export async function bundleContent(w: Work, blobs: BlobReader, id: string, acti
 }
 
 /** One download of the bundle: who, when, the bytes sent (their SHA-256 and pages), and each document disclosed (how) or withheld. */
-export async function recordDisclosure(w: Work, id: string, bundle: { sha256: string; pages: number; bytes: number; documents: DisclosedDocument[] }): Promise<SarView> {
+export async function recordDisclosure(w: Work, id: string, bundle: { sha256: string; pages: number; bytes: number; documents: DisclosedDocument[] | null }): Promise<SarView> {
   await requireSarRoleFor(w, 'sar.disclose', id);
   const sar = await repo.findSar(w.db, id, true);
   if (sar === undefined) throw new DomainError('NOT_FOUND', 'There is no subject access request with that id.');
@@ -249,8 +249,8 @@ export async function recordDisclosure(w: Work, id: string, bundle: { sha256: st
       pages: bundle.pages,
       first: sar.status === 'approved',
       // `id:sha256:as` for each document sent (text, image, separately), `id:sha256:exemption` for each withheld.
-      documentsDisclosed: bundle.documents.filter((d) => d.as !== 'withheld').map((d) => `${d.documentId}:${d.sha256}:${d.as}`),
-      documentsWithheld: bundle.documents.filter((d) => d.as === 'withheld').map((d) => `${d.documentId}:${d.sha256}:${d.exemption ?? ''}`),
+      documentsDisclosed: (bundle.documents ?? []).filter((d) => d.as !== 'withheld').map((d) => `${d.documentId}:${d.sha256}:${d.as}`),
+      documentsWithheld: (bundle.documents ?? []).filter((d) => d.as === 'withheld').map((d) => `${d.documentId}:${d.sha256}:${d.exemption ?? ''}`),
     },
   });
   return view(w, id);

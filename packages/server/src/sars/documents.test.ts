@@ -352,3 +352,25 @@ describe('documents in a subject access request', () => {
     expect(text).not.toMatch(/Jayden|Okafor|WITHHELD-MARKER/);
   });
 });
+
+describe('a request approved before documents were reviewed (migration 0700)', () => {
+  it('keeps its bundle as it was: documents listed by type and size, provided separately; its disclosures name none', async () => {
+    const zoe = await createChild(h, worker, { givenName: 'Zoe', familyName: 'Pellow', dateOfBirth: '2011-01-01' });
+    await upload('legacy', Buffer.from('An old letter.'), 'old.txt', '2026-03-01T10:00:00Z', worker, zoe.id);
+    const created = await h.request<Body>('POST', '/api/v1/sars', {
+      user: support,
+      body: { childId: zoe.id, requester: 'Zoe Pellow', relationship: 'the-child', receivedAt: '2026-06-01', identity: { method: 'known-to-the-service' } },
+    });
+    // An approval row as migration 0510 wrote it: no documents column.
+    await sql`insert into sar_approval (sar_id, entries, redaction_ids, proposals, accepted, approved_at, approved_by)
+              values (${created.body.id}, ${JSON.stringify([{ entryId: uploads['legacy']?.entryId, version: 1 }])}::jsonb, '{}', 0, 0, now(), ${dpo.id})`.execute(h.db);
+    await sql`update sar set status = 'approved' where id = ${created.body.id}`.execute(h.db);
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/sars/${created.body.id}/bundle`, headers: { authorization: `Bearer ${support.token}` } });
+    expect(res.statusCode).toBe(200);
+    const text = flat(await pdfPages(res.rawPayload));
+    expect(text).toContain('Document filed with this entry: text/plain, 14 bytes (provided separately)');
+    expect(text).not.toContain('An old letter.');
+    const view = await h.request<Body>('GET', `/api/v1/sars/${created.body.id}`, { user: dpo });
+    expect(view.body).toMatchObject({ status: 'disclosed', approval: { documents: null }, disclosures: [{ documents: null }] });
+  });
+});

@@ -393,10 +393,10 @@ export async function disclosures(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
-export async function insertDisclosure(db: Kysely<DB>, r: { sarId: string; sha256: string; pages: number; bytes: number; documents: DisclosedDocument[]; at: Date; by: string }): Promise<string> {
+export async function insertDisclosure(db: Kysely<DB>, r: { sarId: string; sha256: string; pages: number; bytes: number; documents: DisclosedDocument[] | null; at: Date; by: string }): Promise<string> {
   const row = await db
     .insertInto('sar_disclosure')
-    .values({ sar_id: r.sarId, bundle_sha256: r.sha256, pages: r.pages, bytes: r.bytes, documents: JSON.stringify(r.documents), disclosed_at: r.at, disclosed_by: r.by })
+    .values({ sar_id: r.sarId, bundle_sha256: r.sha256, pages: r.pages, bytes: r.bytes, documents: r.documents === null ? null : JSON.stringify(r.documents), disclosed_at: r.at, disclosed_by: r.by })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ENTRY_KINDS, SAR_EXEMPTION_CODES, SAR_IDENTITY_METHODS, SAR_KINDS, SAR_PAUSE_REASONS, SAR_REFUSAL_GROUNDS, SAR_RELATIONSHIPS, SAR_STATUSES } from '@safekeep/core';
+import { DomainError, ENTRY_KINDS, SAR_EXEMPTION_CODES, SAR_IDENTITY_METHODS, SAR_KINDS, SAR_PAUSE_REASONS, SAR_REFUSAL_GROUNDS, SAR_RELATIONSHIPS, SAR_STATUSES } from '@safekeep/core';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { workContext } from '../http/context.js';
 import { read, respond } from '../http/respond.js';
@@ -327,13 +327,13 @@ export function registerSarRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const doc = await read(run, request, (w) => redactions.openDocumentForReview(w, request.params.id, request.params.documentId));
-      const bytes = await deps.blobs.read(doc.sha256);
+      if (!(await deps.blobs.has(doc.sha256))) throw new DomainError('INTERNAL_ERROR', 'The document’s content is missing from the store. This has been logged.');
       return reply
         .header('content-type', doc.contentType)
         .header('content-disposition', `attachment; filename="document-${doc.id}"`)
         .header('repr-digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`)
         .header('x-content-type-options', 'nosniff')
-        .send(bytes);
+        .send(deps.blobs.open(doc.sha256));
     },
   );
   app.post(
