@@ -130,7 +130,7 @@ async function run(engine: Engine) {
 
     // 50 documents, uploaded as a worker would (real files in the blob store).
     for (let i = 0; i < DOCUMENTS; i++) {
-      const upload = await multipart({ kind: 'correspondence', title: `Letter ${i}`, occurredAt: new Date(now.getTime() - i * 86_400_000).toISOString() }, Buffer.from(`Letter ${i} about ${names.child}. ${FILLER}`), `letter-${i}.txt`);
+      const upload = await multipart({ kind: 'correspondence', title: `Letter ${i}`, occurredAt: new Date(now.getTime() - i * 86_400_000).toISOString() }, Buffer.from(`Letter ${i} about ${names.child}. Sarah Okonjo will bring ${names.child} to the review. ${FILLER}`), `letter-${i}.txt`);
       await call('POST', `/api/v1/children/${child.id}/documents`, { ...asWorker, ...upload.headers }, upload.payload);
     }
 
@@ -140,6 +140,7 @@ async function run(engine: Engine) {
 
     // Collate: every page of items, with the proposals in each.
     const ids: string[] = [];
+    const documentIds: string[] = [];
     let pages = 0;
     let firstPageMs = 0;
     const [collateMs] = await time(async () => {
@@ -149,8 +150,14 @@ async function run(engine: Engine) {
         const [ms, r] = await time(() => call('GET', url, asSupport));
         if (pages === 0) firstPageMs = ms;
         pages += 1;
-        const body = JSON.parse(r.body) as { items: Array<{ proposedRedactions: Array<{ id: string }> }>; nextCursor: string | null };
-        for (const item of body.items) for (const p of item.proposedRedactions) ids.push(p.id);
+        const body = JSON.parse(r.body) as { items: Array<{ proposedRedactions: Array<{ id: string }>; documents: Array<{ id: string; proposedRedactions: Array<{ id: string }> }> }>; nextCursor: string | null };
+        for (const item of body.items) {
+          for (const p of item.proposedRedactions) ids.push(p.id);
+          for (const d of item.documents) {
+            documentIds.push(d.id);
+            for (const p of d.proposedRedactions) ids.push(p.id);
+          }
+        }
         cursor = body.nextCursor;
       } while (cursor !== null);
     });
@@ -159,6 +166,7 @@ async function run(engine: Engine) {
         await call('POST', `/api/v1/sars/${sarId}/redactions`, asSupport, { decisions: ids.slice(i, i + 5_000).map((id) => ({ id, accept: true, exemption: 'third-party' })) });
       }
     });
+    const [documentsMs] = await time(() => call('POST', `/api/v1/sars/${sarId}/document-decisions`, asSupport, { decisions: documentIds.map((documentId) => ({ documentId, disclose: true })) }));
     const [approveMs] = await time(() => call('POST', `/api/v1/sars/${sarId}/approval`, asDpo));
     const [bundleMs, bundle] = await time(() => call('GET', `/api/v1/sars/${sarId}/bundle`, asSupport));
     const totalMs = performance.now() - total;
@@ -174,18 +182,20 @@ async function run(engine: Engine) {
       approvedBy: 'bench-dpo',
       markers: 0,
       schedule: [],
+      documents: [],
       entries: versions.map((e) => {
         const texts = textFieldsOf(e);
         return { entryId: e.entry_id, version: e.version, kind: e.kind, occurredAt: e.occurred_at.toISOString(), recordedBy: e.recorded_by_name, title: e.title, body: e.body, fields: texts.slice(2).map((t) => ({ label: t.label, text: t.text })), documents: [] };
       }),
     };
-    const [baselineMs, baseline] = await time(() => renderBundle(plain));
+    const [baselineMs, baseline] = await time(() => renderBundle(plain, blobs));
 
     Object.assign(out, {
       proposals: ids.length,
       markers: schedule.markers,
       itemPages: pages,
-      ms: { collate: round(collateMs), firstItemsPage: round(firstPageMs), decide: round(decideMs), approve: round(approveMs), bundle: round(bundleMs), total: round(totalMs) },
+      documentsDecided: documentIds.length,
+      ms: { collate: round(collateMs), firstItemsPage: round(firstPageMs), decide: round(decideMs), decideDocuments: round(documentsMs), approve: round(approveMs), bundle: round(bundleMs), total: round(totalMs) },
       bundle: { pages: bundlePages, bytes: bundle.rawPayload.length, msPerPage: round(bundleMs / bundlePages) },
       baseline: { ms: round(baselineMs), pages: baseline.pages, bytes: baseline.bytes.length, msPerPage: round(baselineMs / baseline.pages) },
     });
@@ -207,6 +217,7 @@ for (const engine of enginesFromArgs()) {
   console.log(`\n=== ${engine} === (${ENTRIES} entries, ${DOCUMENTS} documents, ${String(r['proposals'])} proposals, ${String(r['markers'])} markers)`);
   console.log(`collate (${String(r['itemPages'])} pages of items)   ${round((ms['collate'] ?? 0) / 1000)} s   (first page ${ms['firstItemsPage']} ms)`);
   console.log(`decide every proposal          ${round((ms['decide'] ?? 0) / 1000)} s`);
+  console.log(`disclose every document (${String(r['documentsDecided'])})   ${round((ms['decideDocuments'] ?? 0) / 1000)} s`);
   console.log(`approve                        ${round((ms['approve'] ?? 0) / 1000)} s`);
   console.log(`bundle (redacted, recorded)    ${round((ms['bundle'] ?? 0) / 1000)} s   ${b['pages']} pages   ${b['msPerPage']} ms/page`);
   console.log(`baseline: renderPdf unredacted ${round((base['ms'] ?? 0) / 1000)} s   ${base['pages']} pages   ${base['msPerPage']} ms/page`);

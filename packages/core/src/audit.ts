@@ -92,6 +92,8 @@ export const AUDIT_ACTIONS = [
   'sar.items-read',
   'sar.redaction-decide',
   'sar.redaction-add',
+  'sar.document-decide',
+  'sar.document-read',
   'sar.approve',
   'sar.refuse',
   'sar.disclose',

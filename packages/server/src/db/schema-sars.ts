@@ -1,9 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Subject access and court-ordered disclosure tables (migration 0510), as Kysely sees them. */
+/** Subject access and court-ordered disclosure tables (migrations 0510 and 0700), as Kysely sees them. */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, never>;
+type NullableJson<T> = ColumnType<T | null, string | null, never>;
 
 export interface SarTable {
   id: Generated<string>;
@@ -88,6 +89,8 @@ export interface SarApprovalTable {
   entries: Json<Array<{ entryId: string; version: number }>>;
   /** The accepted redactions (proposed and manual) the bundle applies. */
   redaction_ids: string[];
+  /** The documents covered and how each is disclosed (null: approved before documents were reviewed). */
+  documents: NullableJson<ApprovedDocument[]>;
   proposals: number;
   accepted: number;
   approved_at: Timestamp;
@@ -108,8 +111,41 @@ export interface SarDisclosureTable {
   bundle_sha256: string;
   pages: number;
   bytes: number;
+  /** What this download disclosed or withheld of each document (null on rows from before migration 0700). */
+  documents: NullableJson<DisclosedDocument[]>;
   disclosed_at: Timestamp;
   disclosed_by: string;
+}
+
+/** How a document leaves in the bundle: its text (redacted), its image, in full beside the bundle, or not at all. */
+export type DocumentDisclosure = 'text' | 'image' | 'separately' | 'withheld';
+
+export interface ApprovedDocument {
+  documentId: string;
+  sha256: string;
+  entryId: string;
+  disclose: boolean;
+  as: DocumentDisclosure;
+}
+
+export interface DisclosedDocument {
+  documentId: string;
+  sha256: string;
+  as: DocumentDisclosure;
+  exemption: string | null;
+}
+
+export interface SarDocumentDecisionTable {
+  seq: ColumnType<number, never, never>;
+  sar_id: string;
+  document_id: string;
+  entry_id: string;
+  sha256: string;
+  disclose: boolean;
+  exemption: string | null;
+  note: Generated<string>;
+  decided_at: Timestamp;
+  decided_by: string;
 }
 
 export interface SarTables {
@@ -119,6 +155,7 @@ export interface SarTables {
   sar_resume: SarResumeTable;
   sar_extension: SarExtensionTable;
   sar_redaction_decision: SarRedactionDecisionTable;
+  sar_document_decision: SarDocumentDecisionTable;
   sar_approval: SarApprovalTable;
   sar_refusal: SarRefusalTable;
   sar_disclosure: SarDisclosureTable;

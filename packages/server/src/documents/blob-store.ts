@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError } from '@safekeep/core';
@@ -94,6 +94,18 @@ export class BlobStore {
 
   open(sha256: string): ReadStream {
     return createReadStream(this.pathOf(sha256));
+  }
+
+  /** The whole stored file, checked against its name: content that no longer hashes to it is refused rather than used. */
+  async read(sha256: string): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.pathOf(sha256));
+    } catch {
+      throw new DomainError('INTERNAL_ERROR', 'A document’s content is missing from the store. This has been logged.');
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new DomainError('INTERNAL_ERROR', 'A document’s content no longer matches its SHA-256. This has been logged.');
+    return bytes;
   }
 
   /** Removes a stored file (a disposal, once no row refers to it). */

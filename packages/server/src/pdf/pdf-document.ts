@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import { code128Png, DEFAULT_BARCODE_SCALE } from './barcode.js';
+import type { PreparedImage } from './images.js';
 
 /**
  * Declarative PDF layout for certificates, box labels and disclosure bundles. Callers
@@ -20,6 +21,11 @@ export type Block =
   | { type: 'table'; columns: readonly string[]; rows: ReadonlyArray<readonly string[]>; widths?: readonly number[] }
   /** Code 128 at 1 pt per module (shrunk only if wider than the page), with an optional caption under it. */
   | { type: 'barcode'; value: string; caption?: string }
+  /**
+   * A photograph or scan (images.ts `prepareImage`), scaled down to fit the text width and
+   * one page's height, never up (a pixel is at most a point), starting a page if it does not fit.
+   */
+  | { type: 'image'; image: PreparedImage }
   /** Starts a new page, unless the current one is still empty (so a break before every entry leaves no blank pages). */
   | { type: 'page-break' }
   | { type: 'rule' };
@@ -179,6 +185,10 @@ const pdfkitInternals = {
   fontCovers(doc: PDFKit.PDFDocument, codePoint: number): boolean {
     return (doc as unknown as { _font: { font: { hasGlyphForCodePoint(cp: number): boolean } } })._font.font.hasGlyphForCodePoint(codePoint);
   },
+  /** pdfkit's own reading of an image (its size as shown, after any EXIF orientation), so it is parsed once and drawn from that. */
+  openImage(doc: PDFKit.PDFDocument, data: Buffer): { width: number; height: number; orientation?: number } {
+    return (doc as unknown as { openImage(src: Buffer): { width: number; height: number; orientation?: number } }).openImage(data);
+  },
   compactPage(page: PDFKit.PDFPage): void {
     const content = page.content as unknown as { buffer: Uint8Array[] };
     if (content.buffer.length > 1) content.buffer = [Buffer.concat(content.buffer)];
@@ -242,6 +252,7 @@ class Layout {
       case 'fields': return this.grid(null, block.rows, [1, 2.2], ['bold', 'regular']);
       case 'table': return this.table(block.columns, block.rows, block.widths);
       case 'barcode': return this.barcode(block.value, block.caption);
+      case 'image': return this.image(block.image);
       case 'page-break': if (!this.fresh) this.doc.addPage(); return;
       case 'rule': return this.rule();
     }
@@ -382,6 +393,20 @@ class Layout {
     this.fresh = false;
     if (caption !== undefined) this.flow(caption, this.left, width, 'center');
     this.doc.y += GAP;
+  }
+
+  private image(prepared: PreparedImage): void {
+    const opened = pdfkitInternals.openImage(this.doc, prepared.data);
+    const turned = (opened.orientation ?? 1) > 4;
+    const [w, h] = turned ? [opened.height, opened.width] : [opened.width, opened.height];
+    const scale = Math.min(1, this.width / w, this.bodyHeight / h);
+    const [width, height] = [w * scale, h * scale];
+    this.ensure(height);
+    const top = this.doc.y;
+    this.doc.image(opened as unknown as Buffer, this.left, top, { width, height });
+    this.doc.x = this.left;
+    this.doc.y = top + height + GAP;
+    this.fresh = false;
   }
 
   private rule(): void {

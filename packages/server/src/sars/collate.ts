@@ -74,6 +74,25 @@ export function manualRedactionId(sarId: string, entryId: string, version: numbe
   return idFrom(['sar-manual', sarId.toLowerCase(), entryId.toLowerCase(), version, field, start, end]);
 }
 
+/** The `field` of a redaction in a text document's text. */
+export function documentField(documentId: string): string {
+  return `document:${documentId.toLowerCase()}`;
+}
+
+/** The document a redaction's field names, or null for an entry's text. */
+export function documentOfField(field: string): string | null {
+  return field.startsWith('document:') ? field.slice('document:'.length) : null;
+}
+
+/** A proposal in a document's text: from the document and its content (SHA-256), so the same file proposes the same ids every time. */
+export function documentProposalId(documentId: string, sha256: string, start: number, end: number): string {
+  return idFrom(['sar-document-proposal', documentId.toLowerCase(), sha256, start, end]);
+}
+
+export function documentManualRedactionId(sarId: string, documentId: string, sha256: string, start: number, end: number): string {
+  return idFrom(['sar-document-manual', sarId.toLowerCase(), documentId.toLowerCase(), sha256, start, end]);
+}
+
 /**
  * Proposals depend only on an entry version's texts (which never change) and on the
  * people set, so they are kept per people set: paging through a request's items, or
@@ -112,6 +131,29 @@ export function proposalsFor(entry: Pick<CollatedEntry, 'entry_id' | 'version'>,
 /** The cache of proposals for one people set: look it up once per collation. */
 export function proposalsCacheFor(people: PeopleSet): Map<string, Proposal[]> {
   return cache.forPeople(people);
+}
+
+/** The proposals in a text document's text (its content never changes, so they are cached like an entry version's). */
+export function documentProposalsFor(doc: { id: string; sha256: string }, text: string, people: PeopleSet, cached: Map<string, Proposal[]> = cache.forPeople(people)): Proposal[] {
+  const key = `document:${doc.id}:${doc.sha256}`;
+  const hit = cached.get(key);
+  if (hit !== undefined) return hit;
+  const field = documentField(doc.id);
+  const out: Proposal[] =
+    people.people.length === 0
+      ? []
+      : proposeRedactions(text, people.people, { notProposed: people.notProposed }).map((p) => ({
+          id: documentProposalId(doc.id, doc.sha256, p.start, p.end),
+          source: 'proposed',
+          field,
+          start: p.start,
+          end: p.end,
+          text: p.text,
+          reason: p.reason,
+          personId: p.personId,
+        }));
+  cached.set(key, out);
+  return out;
 }
 
 function propose(entry: Pick<CollatedEntry, 'entry_id' | 'version'>, texts: readonly TextField[], people: PeopleSet): Proposal[] {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { SAR_ACTIVE_STATUSES } from '@safekeep/core';
 import type { DB } from '../db/schema.js';
-import type { SarRedactionDecisionTable, SarTable } from '../db/schema-sars.js';
+import type { ApprovedDocument, DisclosedDocument, SarDocumentDecisionTable, SarRedactionDecisionTable, SarTable } from '../db/schema-sars.js';
 
 /**
  * SQL for subject access requests: the register and its event rows (migration 0510),
@@ -263,10 +263,55 @@ export async function insertDecisions(db: Kysely<DB>, sarId: string, decisions: 
   }
 }
 
+/** A document decision with the decider's name (the sar id is the caller's). */
+export type DocumentDecisionRow = Omit<Selectable<SarDocumentDecisionTable>, 'sar_id'> & { decided_by_name: string };
+
+/** The standing (latest) decision on each document of a request, by document id. */
+export async function latestDocumentDecisions(db: Kysely<DB>, sarId: string): Promise<Map<string, DocumentDecisionRow>> {
+  const { rows } = await sql<DocumentDecisionRow>`
+    select distinct on (d.document_id) d.seq, d.document_id, d.entry_id, d.sha256, d.disclose, d.exemption, d.note, d.decided_at, d.decided_by, u.display_name as decided_by_name
+      from sar_document_decision d join app_user u on u.id = d.decided_by
+     where d.sar_id = ${sarId}
+     order by d.document_id, d.seq desc`.execute(db);
+  return new Map(rows.map((r) => [r.document_id, { ...r, seq: Number(r.seq) }]));
+}
+
+export interface NewDocumentDecision {
+  documentId: string;
+  entryId: string;
+  sha256: string;
+  disclose: boolean;
+  exemption: string | null;
+  note: string;
+}
+
+export async function insertDocumentDecisions(db: Kysely<DB>, sarId: string, decisions: readonly NewDocumentDecision[], at: Date, by: string): Promise<void> {
+  for (let i = 0; i < decisions.length; i += 2_000) {
+    await db
+      .insertInto('sar_document_decision')
+      .values(
+        decisions.slice(i, i + 2_000).map((d) => ({
+          sar_id: sarId,
+          document_id: d.documentId,
+          entry_id: d.entryId,
+          sha256: d.sha256,
+          disclose: d.disclose,
+          exemption: d.exemption,
+          note: d.note,
+          decided_at: at,
+          decided_by: by,
+        })),
+      )
+      .execute();
+  }
+}
+
 export interface ApprovalRow {
   sar_id: string;
   entries: Array<{ entryId: string; version: number }>;
   redaction_ids: string[];
+  /** Null: approved before documents were reviewed (migration 0700). */
+  documents: ApprovedDocument[] | null;
   proposals: number;
   accepted: number;
   approved_at: Date;
@@ -284,23 +329,45 @@ export async function approval(db: Kysely<DB>, sarId: string): Promise<ApprovalR
     .executeTakeFirst();
 }
 
-export async function approvalSummaries(db: Kysely<DB>, ids: string[]): Promise<Array<Omit<ApprovalRow, 'entries' | 'redaction_ids'> & { entry_count: number }>> {
+export async function approvalSummaries(
+  db: Kysely<DB>,
+  ids: string[],
+): Promise<Array<Omit<ApprovalRow, 'entries' | 'redaction_ids' | 'documents'> & { entry_count: number; documents_disclosed: number | null; documents_withheld: number | null }>> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('sar_approval as a')
     .innerJoin('app_user as u', 'u.id', 'a.approved_by')
-    .select(['a.sar_id', 'a.proposals', 'a.accepted', 'a.approved_at', 'a.approved_by', 'u.display_name as approved_by_name', sql<number>`jsonb_array_length(a.entries)`.as('entry_count')])
+    .select([
+      'a.sar_id',
+      'a.proposals',
+      'a.accepted',
+      'a.approved_at',
+      'a.approved_by',
+      'u.display_name as approved_by_name',
+      sql<number>`jsonb_array_length(a.entries)`.as('entry_count'),
+      sql<number | null>`case when a.documents is not null then (select count(*)::int from jsonb_array_elements(a.documents) d where (d ->> 'disclose')::boolean) end`.as('documents_disclosed'),
+      sql<number | null>`case when a.documents is not null then (select count(*)::int from jsonb_array_elements(a.documents) d where not (d ->> 'disclose')::boolean) end`.as('documents_withheld'),
+    ])
     .where('a.sar_id', 'in', ids)
     .execute();
 }
 
 export async function insertApproval(
   db: Kysely<DB>,
-  r: { sarId: string; entries: Array<{ entryId: string; version: number }>; redactionIds: string[]; proposals: number; accepted: number; at: Date; by: string },
+  r: { sarId: string; entries: Array<{ entryId: string; version: number }>; redactionIds: string[]; documents: ApprovedDocument[]; proposals: number; accepted: number; at: Date; by: string },
 ): Promise<void> {
   await db
     .insertInto('sar_approval')
-    .values({ sar_id: r.sarId, entries: JSON.stringify(r.entries), redaction_ids: r.redactionIds, proposals: r.proposals, accepted: r.accepted, approved_at: r.at, approved_by: r.by })
+    .values({
+      sar_id: r.sarId,
+      entries: JSON.stringify(r.entries),
+      redaction_ids: r.redactionIds,
+      documents: JSON.stringify(r.documents),
+      proposals: r.proposals,
+      accepted: r.accepted,
+      approved_at: r.at,
+      approved_by: r.by,
+    })
     .execute();
 }
 
@@ -326,10 +393,10 @@ export async function disclosures(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
-export async function insertDisclosure(db: Kysely<DB>, r: { sarId: string; sha256: string; pages: number; bytes: number; at: Date; by: string }): Promise<string> {
+export async function insertDisclosure(db: Kysely<DB>, r: { sarId: string; sha256: string; pages: number; bytes: number; documents: DisclosedDocument[] | null; at: Date; by: string }): Promise<string> {
   const row = await db
     .insertInto('sar_disclosure')
-    .values({ sar_id: r.sarId, bundle_sha256: r.sha256, pages: r.pages, bytes: r.bytes, disclosed_at: r.at, disclosed_by: r.by })
+    .values({ sar_id: r.sarId, bundle_sha256: r.sha256, pages: r.pages, bytes: r.bytes, documents: r.documents === null ? null : JSON.stringify(r.documents), disclosed_at: r.at, disclosed_by: r.by })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ENTRY_KINDS, SAR_EXEMPTION_CODES, SAR_IDENTITY_METHODS, SAR_KINDS, SAR_PAUSE_REASONS, SAR_REFUSAL_GROUNDS, SAR_RELATIONSHIPS, SAR_STATUSES } from '@safekeep/core';
+import { DomainError, ENTRY_KINDS, SAR_EXEMPTION_CODES, SAR_IDENTITY_METHODS, SAR_KINDS, SAR_PAUSE_REASONS, SAR_REFUSAL_GROUNDS, SAR_RELATIONSHIPS, SAR_STATUSES } from '@safekeep/core';
 import type { App, RouteDeps } from '../http/app-types.js';
 import { workContext } from '../http/context.js';
 import { read, respond } from '../http/respond.js';
@@ -15,6 +15,10 @@ const Identity = Obj({
   authorityEvidence: Type.Optional(NonBlank(2000, 'For a parent or representative: the authority seen (the child’s signed consent, a court order, PR evidence).')),
   note: Type.Optional(Type.String({ maxLength: 2000 })),
 });
+const DocumentAs = StringEnum(['text', 'image', 'separately', 'withheld'] as const, {
+  description: 'text: its text in the bundle, redacted; image: drawn in the bundle; separately: sent whole beside the bundle, named there by its SHA-256; withheld: listed with its exemption only.',
+});
+const DisclosedDocument = Obj({ documentId: Uuid, sha256: Type.String(), as: DocumentAs, exemption: Nullable(Type.String()) });
 const Sar = Obj({
   id: Uuid,
   childId: Uuid,
@@ -37,9 +41,28 @@ const Sar = Obj({
     Obj({ id: Uuid, reason: Type.String(), note: Type.String(), pausedOn: CalendarDate, pausedBy: Person, resumedOn: Nullable(CalendarDate), resumedBy: Nullable(Type.String()) }),
   ),
   extensions: Type.Array(Obj({ months: Type.Integer(), reason: Type.String(), toldOn: CalendarDate, extendedAt: Instant, extendedBy: Person })),
-  approval: Nullable(Obj({ approvedAt: Instant, approvedBy: Person, entries: Type.Integer(), proposals: Type.Integer(), accepted: Type.Integer() })),
+  approval: Nullable(
+    Obj({
+      approvedAt: Instant,
+      approvedBy: Person,
+      entries: Type.Integer(),
+      proposals: Type.Integer(),
+      accepted: Type.Integer(),
+      documents: Nullable(Obj({ disclosed: Type.Integer(), withheld: Type.Integer() })),
+    }),
+  ),
   refusal: Nullable(Obj({ grounds: Type.String(), reason: Type.String(), refusedAt: Instant, refusedBy: Person })),
-  disclosures: Type.Array(Obj({ id: Uuid, disclosedAt: Instant, disclosedBy: Person, sha256: Type.String(), pages: Type.Integer(), bytes: Type.Integer() })),
+  disclosures: Type.Array(
+    Obj({
+      id: Uuid,
+      disclosedAt: Instant,
+      disclosedBy: Person,
+      sha256: Type.String(),
+      pages: Type.Integer(),
+      bytes: Type.Integer(),
+      documents: Nullable(Type.Array(DisclosedDocument)),
+    }),
+  ),
   createdAt: Instant,
   createdBy: Person,
 });
@@ -59,10 +82,24 @@ const Summary = Obj({
   entries: Type.Integer(),
   documents: Type.Integer(),
   proposals: Type.Integer(),
-  undecided: Type.Integer(),
+  undecided: Type.Integer({ description: 'Redactions still to decide (none are needed in a withheld document).' }),
   accepted: Type.Integer(),
   rejected: Type.Integer(),
   stale: Type.Integer(),
+  documentsUndecided: Type.Integer(),
+  documentsDisclosed: Type.Integer(),
+  documentsWithheld: Type.Integer(),
+});
+const ItemDocument = Obj({
+  id: Uuid,
+  filename: Nullable(Type.String()),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  bundleAs: StringEnum(['text', 'image', 'separately'] as const, { description: 'How it goes out if disclosed (see DocumentAs).' }),
+  text: Nullable(Type.String({ description: 'A text document’s text, which its redactions’ offsets count in.' })),
+  proposedRedactions: Type.Array(Redaction, { description: 'In a text document’s text (field `document:<id>`); decided through /redactions.' }),
+  decision: Nullable(Obj({ disclose: Type.Boolean(), exemption: Nullable(Type.String()), note: Type.String(), decidedAt: Instant, decidedBy: Person })),
 });
 const Item = Obj({
   entryId: Uuid,
@@ -73,13 +110,14 @@ const Item = Obj({
   title: Type.String(),
   body: Type.String(),
   fields: Type.Array(Obj({ field: Type.String(), label: Type.String(), text: Type.String() })),
-  documents: Type.Array(Obj({ id: Uuid, filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer(), sha256: Type.String() })),
+  documents: Type.Array(ItemDocument),
   proposedRedactions: Type.Array(Redaction),
 });
 const ScheduleRow = Obj({
   marker: Type.Integer(),
   entryId: Uuid,
   entryVersion: Type.Integer(),
+  documentId: Nullable(Uuid),
   occurredAt: Instant,
   kind: Type.String(),
   field: Type.String(),
@@ -92,8 +130,25 @@ const ScheduleRow = Obj({
   decidedBy: Person,
   decidedAt: Instant,
 });
+const DocumentScheduleRow = Obj({
+  documentId: Uuid,
+  sha256: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  entryId: Uuid,
+  entryVersion: Type.Integer(),
+  occurredAt: Instant,
+  kind: Type.String(),
+  disclosed: Type.Boolean(),
+  as: DocumentAs,
+  exemption: Nullable(Type.String()),
+  exemptionLabel: Nullable(Type.String()),
+  exemptionSource: Nullable(Type.String()),
+  decidedBy: Person,
+  decidedAt: Instant,
+});
 /** The JSON schedule (not a response schema: the same route also answers CSV and PDF). */
-export const Schedule = Obj({ sarId: Uuid, markers: Type.Integer(), items: Type.Array(ScheduleRow) });
+export const Schedule = Obj({ sarId: Uuid, markers: Type.Integer(), items: Type.Array(ScheduleRow), documents: Type.Array(DocumentScheduleRow) });
 const Note = Type.Optional(Type.String({ maxLength: 2000 }));
 const tags = ['subject access'];
 
@@ -221,7 +276,7 @@ export function registerSarRoutes(app: App, deps: RouteDeps): void {
     async (request) => {
       const q = request.query;
       return read(run, request, (w) =>
-        redactions.sarItems(w, request.params.id, { limit: q.limit ?? 50, ...(q.cursor === undefined ? {} : { cursor: q.cursor }), ...(q.undecided === undefined ? {} : { undecided: q.undecided }) }),
+        redactions.sarItems(w, deps.blobs, request.params.id, { limit: q.limit ?? 50, ...(q.cursor === undefined ? {} : { cursor: q.cursor }), ...(q.undecided === undefined ? {} : { undecided: q.undecided }) }),
       );
     },
   );
@@ -236,41 +291,95 @@ export function registerSarRoutes(app: App, deps: RouteDeps): void {
         response: { 200: Obj({ decided: Type.Integer(), summary: Summary }) },
       },
     },
-    async (request, reply) => respond(run, request, reply, 200, (w) => redactions.decideRedactions(w, request.params.id, request.body)),
+    async (request, reply) => respond(run, request, reply, 200, (w) => redactions.decideRedactions(w, deps.blobs, request.params.id, request.body)),
+  );
+  app.post(
+    '/api/v1/sars/:id/document-decisions',
+    {
+      schema: {
+        tags,
+        summary: 'Disclose or withhold documents in scope; withholding needs the exemption it rests on. A later decision supersedes an earlier one.',
+        params: IdParams,
+        body: Obj({
+          decisions: Type.Array(
+            Obj({
+              documentId: Uuid,
+              disclose: Type.Boolean({ description: 'true: disclosed as its form allows (a text document redacted); false: withheld.' }),
+              exemption: Type.Optional(Exemption),
+              note: Note,
+            }),
+            { minItems: 1, maxItems: 5_000 },
+          ),
+        }),
+        response: { 200: Obj({ decided: Type.Integer(), summary: Summary }) },
+      },
+    },
+    async (request, reply) => respond(run, request, reply, 200, (w) => redactions.decideDocuments(w, deps.blobs, request.params.id, request.body)),
+  );
+  app.get(
+    '/api/v1/sars/:id/documents/:documentId/content',
+    {
+      schema: {
+        tags,
+        summary: 'A document in the request’s scope, byte for byte, for its review (audited against the child)',
+        params: Obj({ id: Uuid, documentId: Uuid }),
+        produces: ['application/octet-stream'],
+      },
+    },
+    async (request, reply) => {
+      const doc = await read(run, request, (w) => redactions.openDocumentForReview(w, request.params.id, request.params.documentId));
+      if (!(await deps.blobs.has(doc.sha256))) throw new DomainError('INTERNAL_ERROR', 'The document’s content is missing from the store. This has been logged.');
+      return reply
+        .header('content-type', doc.contentType)
+        .header('content-disposition', `attachment; filename="document-${doc.id}"`)
+        .header('repr-digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`)
+        .header('x-content-type-options', 'nosniff')
+        .send(deps.blobs.open(doc.sha256));
+    },
   );
   app.post(
     '/api/v1/sars/:id/manual-redactions',
     {
       schema: {
         tags,
-        summary: 'Redact a span the proposals missed',
+        summary: 'Redact a span the proposals missed, in an entry’s text (entryId and field) or a text document’s (documentId)',
         params: IdParams,
         body: Obj({
-          entryId: Uuid,
-          field: Type.String({ maxLength: 200, description: 'title, body, or one of the item’s fields (fields.<path>).' }),
+          entryId: Type.Optional(Uuid),
+          documentId: Type.Optional(Uuid),
+          field: Type.Optional(Type.String({ maxLength: 200, description: 'With entryId: title, body, or one of the item’s fields (fields.<path>).' })),
           start: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
           end: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
           exemption: Exemption,
           note: Note,
         }),
-        response: { 201: Type.Intersect([Redaction, Obj({ entryId: Uuid, version: Type.Integer() })]) },
+        response: { 201: Type.Intersect([Redaction, Obj({ entryId: Uuid, version: Type.Integer(), documentId: Nullable(Uuid) })]) },
       },
     },
-    async (request, reply) => respond(run, request, reply, 201, (w) => redactions.addManualRedaction(w, request.params.id, request.body)),
+    async (request, reply) => respond(run, request, reply, 201, (w) => redactions.addManualRedaction(w, deps.blobs, request.params.id, request.body)),
   );
   app.post(
     '/api/v1/sars/:id/approval',
-    { schema: { tags, summary: 'The data protection officer’s sign-off: 409 with the count while any proposal is undecided', params: IdParams, response: { 200: Sar } } },
-    async (request, reply) => respond(run, request, reply, 200, (w) => redactions.approveSar(w, request.params.id)),
+    {
+      schema: {
+        tags,
+        summary: 'The data protection officer’s sign-off: 409 REDACTIONS_UNREVIEWED or DOCUMENTS_UNREVIEWED, with the counts, while any proposal or document is undecided',
+        params: IdParams,
+        response: { 200: Sar },
+      },
+    },
+    async (request, reply) => respond(run, request, reply, 200, (w) => redactions.approveSar(w, deps.blobs, request.params.id)),
   );
   app.get(
     '/api/v1/sars/:id/bundle',
     { schema: { tags, summary: 'The redacted disclosure bundle (PDF), once approved; each download is recorded as a disclosure', params: IdParams, produces: ['application/pdf'] } },
     async (request, reply) => {
-      const content = await read(run, request, (w) => disclosure.bundleContent(w, request.params.id, 'sar.disclose'));
-      const pdf = await renderBundle(content);
+      const content = await read(run, request, (w) => disclosure.bundleContent(w, deps.blobs, request.params.id, 'sar.disclose'));
+      const pdf = await renderBundle(content, deps.blobs);
       // Recorded once the file exists, in its own short transaction (rendering a large bundle takes seconds).
-      await run.run(workContext(request), (w) => disclosure.recordDisclosure(w, request.params.id, { sha256: pdf.sha256, pages: pdf.pages, bytes: pdf.bytes.length }));
+      await run.run(workContext(request), (w) =>
+        disclosure.recordDisclosure(w, request.params.id, { sha256: pdf.sha256, pages: pdf.pages, bytes: pdf.bytes.length, documents: pdf.documents }),
+      );
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="disclosure-${request.params.id}.pdf"`)
@@ -283,18 +392,18 @@ export function registerSarRoutes(app: App, deps: RouteDeps): void {
     {
       schema: {
         tags,
-        summary: 'Each redaction in the bundle: its marker, where it is, the exemption and who decided (JSON, or ?format=csv|pdf)',
+        summary: 'Each redaction in the bundle (its marker, where it is, the exemption, who decided) and each document disclosed or withheld (JSON, or ?format=csv|pdf)',
         params: IdParams,
         querystring: Obj({ format: Type.Optional(StringEnum(['json', 'csv', 'pdf'] as const)) }),
         produces: ['application/json', 'text/csv', 'application/pdf'],
       },
     },
     async (request, reply) => {
-      const content = await read(run, request, (w) => disclosure.redactionSchedule(w, request.params.id));
+      const content = await read(run, request, (w) => disclosure.redactionSchedule(w, deps.blobs, request.params.id));
       const name = `redaction-schedule-${request.params.id}`;
       if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(scheduleCsv(content));
       if (request.query.format === 'pdf') return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(await schedulePdf(content));
-      const body: Static<typeof Schedule> = { sarId: content.sar.id, markers: content.markers, items: content.schedule };
+      const body: Static<typeof Schedule> = { sarId: content.sar.id, markers: content.markers, items: content.schedule, documents: content.documents };
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

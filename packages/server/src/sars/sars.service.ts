@@ -20,6 +20,7 @@ import {
 } from '@safekeep/core';
 import { nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { requireRole } from '../access/roles.js';
+import type { DisclosedDocument } from '../db/schema-sars.js';
 import type { Work } from '../db/work.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import * as repo from './sars.repository.js';
@@ -60,9 +61,17 @@ export interface SarView {
   identity: { method: string; authorityEvidence: string | null; note: string; verifiedOn: string; verifiedBy: Person } | null;
   pauses: Array<{ id: string; reason: string; note: string; pausedOn: string; pausedBy: Person; resumedOn: string | null; resumedBy: string | null }>;
   extensions: Array<{ months: number; reason: string; toldOn: string; extendedAt: string; extendedBy: Person }>;
-  approval: { approvedAt: string; approvedBy: Person; entries: number; proposals: number; accepted: number } | null;
+  approval: {
+    approvedAt: string;
+    approvedBy: Person;
+    entries: number;
+    proposals: number;
+    accepted: number;
+    /** Null: approved before documents were reviewed. */
+    documents: { disclosed: number; withheld: number } | null;
+  } | null;
   refusal: { grounds: string; reason: string; refusedAt: string; refusedBy: Person } | null;
-  disclosures: Array<{ id: string; disclosedAt: string; disclosedBy: Person; sha256: string; pages: number; bytes: number }>;
+  disclosures: Array<{ id: string; disclosedAt: string; disclosedBy: Person; sha256: string; pages: number; bytes: number; documents: DisclosedDocument[] | null }>;
   createdAt: string;
   createdBy: Person;
 }
@@ -176,11 +185,26 @@ async function views(w: Work, rows: repo.SarRow[]): Promise<SarView[]> {
       approval:
         approval === undefined
           ? null
-          : { approvedAt: approval.approved_at.toISOString(), approvedBy: { id: approval.approved_by, displayName: approval.approved_by_name }, entries: approval.entry_count, proposals: approval.proposals, accepted: approval.accepted },
+          : {
+              approvedAt: approval.approved_at.toISOString(),
+              approvedBy: { id: approval.approved_by, displayName: approval.approved_by_name },
+              entries: approval.entry_count,
+              proposals: approval.proposals,
+              accepted: approval.accepted,
+              documents: approval.documents_disclosed === null || approval.documents_withheld === null ? null : { disclosed: approval.documents_disclosed, withheld: approval.documents_withheld },
+            },
       refusal: refusal === undefined ? null : { grounds: refusal.grounds, reason: refusal.reason, refusedAt: refusal.refused_at.toISOString(), refusedBy: { id: refusal.refused_by, displayName: refusal.refused_by_name } },
       disclosures: disclosures
         .filter((d) => d.sar_id === r.id)
-        .map((d) => ({ id: d.id, disclosedAt: d.disclosed_at.toISOString(), disclosedBy: { id: d.disclosed_by, displayName: d.disclosed_by_name }, sha256: d.bundle_sha256, pages: d.pages, bytes: d.bytes })),
+        .map((d) => ({
+          id: d.id,
+          disclosedAt: d.disclosed_at.toISOString(),
+          disclosedBy: { id: d.disclosed_by, displayName: d.disclosed_by_name },
+          sha256: d.bundle_sha256,
+          pages: d.pages,
+          bytes: d.bytes,
+          documents: d.documents,
+        })),
       createdAt: r.created_at.toISOString(),
       createdBy: { id: r.created_by, displayName: r.created_by_name },
     });

@@ -70,7 +70,7 @@ async function counts() {
     select (select count(*)::int from sar) as sar, (select count(*)::int from sar_pause) as pause, (select count(*)::int from sar_resume) as resume,
            (select count(*)::int from sar_extension) as extension, (select count(*)::int from sar_redaction_decision) as decision,
            (select count(*)::int from sar_approval) as approval, (select count(*)::int from sar_disclosure) as disclosure,
-           (select count(*)::int from sar_identity) as identity, (select string_agg(status || coalesce(due_date::text, '-'), ',' order by id) from sar) as states`.execute(h.db);
+           (select count(*)::int from sar_identity) as identity, (select count(*)::int from sar_document_decision) as document_decision, (select string_agg(status || coalesce(due_date::text, '-'), ',' order by id) from sar) as states`.execute(h.db);
   return rows[0];
 }
 
@@ -379,7 +379,10 @@ describe('review, approval and the redacted bundle', () => {
     expect(manual.body).toMatchObject({ source: 'manual', text: 'football', decision: { accept: true, exemption: 'serious-harm' } });
 
     const after = await itemsOf(sarId);
-    expect(after.summary).toMatchObject({ undecided: 0, rejected: 1, accepted: decisions.length });
+    expect(after.summary).toMatchObject({ undecided: 0, rejected: 1, accepted: decisions.length, documentsUndecided: 1 });
+    // The school's letter (a text document) is reviewed too: disclosed, its text printed in the bundle.
+    const letter = find('letter').documents[0] as { id: string };
+    expect((await h.request<Body>('POST', `/api/v1/sars/${sarId}/document-decisions`, { user: support, body: { decisions: [{ documentId: letter.id, disclose: true }] } })).status).toBe(200);
 
     const approved = await h.request<Body>('POST', `/api/v1/sars/${sarId}/approval`, { user: dpo });
     expect(approved.status).toBe(200);
@@ -401,7 +404,7 @@ describe('review, approval and the redacted bundle', () => {
     expect(text).toContain('Tyler is doing well in maths and [redacted');
     expect(text).toContain('Tyler showed me his room.');
     expect(text).toContain('Records of Tyler Brightwater');
-    expect(text).toContain('Document filed with this entry: text/plain');
+    expect(text).toContain('Document filed with this entry (text/plain, 47 bytes): Dear carer, Tyler has been chosen for the team.');
     expect(pages.at(-1)).toMatch(new RegExp(`Page ${pages.length} of ${pages.length}`));
     expect(pages[0]).not.toContain('Home visit');
 

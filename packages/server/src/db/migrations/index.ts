@@ -11,6 +11,7 @@ import * as disposalApprovalRoles from './20261122_0520_disposal_approval_roles.
 import * as auditMerkle from './20261122_0600_audit_merkle.js';
 import * as relabelPerStatement from './20261122_0700_relabel_per_statement.js';
 import * as carerDisposal from './20261122_0710_carer_disposal.js';
+import * as sarDocuments from './20261122_0720_sar_documents.js';
 
 /**
  * Every migration, in order. Append-only: a shipped migration is never edited or removed
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_0600_audit_merkle': auditMerkle,
   '20261122_0700_relabel_per_statement': relabelPerStatement,
   '20261122_0710_carer_disposal': carerDisposal,
+  '20261122_0720_sar_documents': sarDocuments,
 };
