@@ -65,6 +65,8 @@ export function blockerText(blocker: DisposalBlocker): string {
       return `The destruction date, ${formatDate(blocker.destructionDate)}, has not passed`;
     case 'RETENTION_UNDETERMINED':
       return blocker.status === 'pending' ? 'The destruction date is not set yet' : blocker.status === 'review' ? 'A rule needs a decision before a date can be set' : 'No retention rule applies';
+    case 'RECORD_STILL_OPEN':
+      return 'The record has not ended yet: its retention runs from the end of approval or placement';
     case 'OPEN_INVOLVEMENT':
       return `${plural(blocker.involvementIds.length, 'involvement is', 'involvements are')} still open`;
     case 'OPEN_ESCALATION':
