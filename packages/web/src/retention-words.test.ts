@@ -13,6 +13,7 @@ describe('retention in words', () => {
     expect(blockerText({ code: 'HOLD_BLOCKS_DISPOSAL', holds: [{ id: 'h1', name: 'iicsa' }, { id: 'h2', name: 'litigation' }] })).toBe('A hold applies: iicsa, litigation');
     expect(blockerText({ code: 'RETENTION_NOT_EXPIRED', destructionDate: '2086-11-13' })).toBe('The destruction date, 13 November 2086, has not passed');
     expect(blockerText({ code: 'OPEN_INVOLVEMENT', involvementIds: ['a', 'b'] })).toBe('2 involvements are still open');
+    expect(blockerText({ code: 'RECORD_STILL_OPEN' })).toBe('The record has not ended yet: its retention runs from the end of approval or placement');
     expect(blockerText({ code: 'OPEN_ESCALATION', escalationIds: ['a'] })).toBe('1 escalation is waiting for a decision');
   });
 
