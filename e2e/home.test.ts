@@ -30,7 +30,7 @@ describe('the home page in a real browser', () => {
     await page.goto(server.url);
     // Signed out, the app asks for a sign-in; its footer links to the API documentation.
     await page.waitForURL(/\/sign-in/);
-    expect(await page.title()).toBe('Sign in – Safekeep');
+    await expect.poll(() => page.title()).toBe('Sign in – Safekeep');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign in to Safekeep');
     await page.getByRole('contentinfo').getByRole('link', { name: 'API documentation' }).click();
     await page.waitForURL(/\/api\/docs/);

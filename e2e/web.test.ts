@@ -74,14 +74,14 @@ describe('signing in', () => {
     const { context, page } = await newPage();
     await page.goto(`${server.url}/children`);
     await page.waitForURL(/\/sign-in\?next=%2Fchildren/);
-    expect(await page.title()).toBe('Sign in – Safekeep');
+    await expect.poll(() => page.title()).toBe('Sign in – Safekeep');
 
     await page.getByRole('button', { name: 'Sign in' }).click();
     const summary = page.locator('.govuk-error-summary');
     await summary.waitFor();
     expect(await summary.getByRole('link').allTextContents()).toEqual(['Enter your username', 'Enter your password']);
     expect(await page.evaluate<string>('document.activeElement.className')).toContain('govuk-error-summary');
-    expect(await page.title()).toBe('Error: Sign in – Safekeep');
+    await expect.poll(() => page.title()).toBe('Error: Sign in – Safekeep');
     // Each item leads to its field.
     await summary.getByRole('link', { name: 'Enter your password' }).click();
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('password');

@@ -32,8 +32,12 @@ function ServiceNavigation() {
   if (session.state !== 'signed-in') return null;
   const collapsed = !wide && !open;
 
+  // Every page behind sign-in moves itself to the sign-in page once the session ends
+  // (RequireSignIn); a page that is not (one not found) is left here.
   const onSignOut = () => {
-    void signOut().finally(() => navigate('/sign-in?ended=signed-out', { replace: true }));
+    void signOut().finally(() => {
+      if (window.location.pathname !== '/sign-in') void navigate('/sign-in?ended=signed-out', { replace: true });
+    });
   };
 
   return (

@@ -77,6 +77,9 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (session.state === 'checking') return <Loading what="your session" />;
   if (session.state === 'signed-out') {
+    // Signed out on purpose: to the sign-in page and no further, so whoever signs in next
+    // is not taken back to the page the last person had open.
+    if (session.ended === 'signed-out') return <Navigate to="/sign-in?ended=signed-out" replace />;
     const next = `${location.pathname}${location.search}`;
     const query = new URLSearchParams({ next });
     if (session.ended !== undefined) query.set('ended', session.ended);
