@@ -10,7 +10,11 @@ export function Tag({ colour = 'blue', children, className }: { colour?: TagColo
 
 /** R13: shown wherever a hold covers a record, even past its destruction date. */
 export function DoNotDestroyTag() {
-  return <Tag colour="red">DO NOT DESTROY</Tag>;
+  return (
+    <Tag colour="red" className="sk-tag--one-line">
+      DO NOT DESTROY
+    </Tag>
+  );
 }
 
 /** R15: a retention rule the research behind the default schedule could not confirm. */
