@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import {
   addDays,
+  type AuditRecord,
   bytesEqual,
   checkAuditRow,
   DomainError,
@@ -165,21 +166,11 @@ export interface AuditListParams {
   cursor?: string;
 }
 
-export interface AuditListItem {
-  seq: number;
-  id: string;
-  at: string;
+/** An audit record as listed: the actor named rather than by id, and the leaf hash its proofs start from. */
+export type AuditListItem = Omit<AuditRecord, 'actorId'> & {
   actor: { id: string; username: string; displayName: string } | null;
-  action: string;
-  outcome: string;
-  basis: string | null;
-  childIds: string[];
-  entityType: string | null;
-  entityId: string | null;
-  requestId: string | null;
-  detail: Record<string, unknown>;
   leafHash: string;
-}
+};
 
 /** A date means the whole London day (from its start, to its end); an instant means itself (from inclusive, to exclusive). */
 function boundary(value: string | undefined, end: boolean): Date | undefined {
@@ -221,21 +212,8 @@ export async function listAudit(w: Work, p: AuditListParams): Promise<{ items: A
   return {
     items: page.map((r): AuditListItem => {
       const a = r.actor_id === null ? undefined : byId.get(r.actor_id);
-      return {
-        seq: r.seq,
-        id: r.id,
-        at: r.at.toISOString(),
-        actor: a === undefined ? null : { id: a.id, username: a.username, displayName: a.display_name },
-        action: r.action,
-        outcome: r.outcome,
-        basis: r.basis,
-        childIds: r.child_ids,
-        entityType: r.entity_type,
-        entityId: r.entity_id,
-        requestId: r.request_id,
-        detail: r.detail,
-        leafHash: toHex(new Uint8Array(r.leaf_hash)),
-      };
+      const { actorId: _actorId, ...record } = repo.toAuditRecord(r);
+      return { ...record, actor: a === undefined ? null : { id: a.id, username: a.username, displayName: a.display_name }, leafHash: toHex(new Uint8Array(r.leaf_hash)) };
     }),
     nextCursor: rows.length > p.limit && last !== undefined ? encodeCursor({ s: String(last.seq) }) : null,
   };

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import { DomainError } from '@safekeep/core';
 import type { Work } from '../db/work.js';
-import { carerLabel, rulesOf } from '../retention/retention.repository.js';
+import { carerLabel } from '../retention/retention.repository.js';
+import { issueCertificate, requireDestructionDate } from './certificate.js';
 import { carerContentDigest, carerInventory, releasedHoldsCoveringCarer, removeCarerRecord } from './carer-disposal.repository.js';
 import * as repo from './disposal.repository.js';
 import type { DisposalView } from './disposal.service.js';
@@ -19,12 +17,9 @@ import type { DisposalView } from './disposal.service.js';
  * the children's own retention, whatever happens to their source.
  */
 export async function executeCarerDisposal(w: Work, disposal: DisposalView, carerId: string): Promise<void> {
-  const label = await carerLabel(w.db, carerId);
-  if (label === null || label.destructionDate === null) throw new DomainError('RETENTION_UNDETERMINED', 'This record has no destruction date.');
-  const rules = (await rulesOf(w.db, label.scheduleVersion)).filter((r) => label.ruleIds.includes(r.id));
+  const label = requireDestructionDate(await carerLabel(w.db, carerId));
   const inv = await carerInventory(w.db, carerId);
-  const certificate = {
-    certificateId: disposal.id,
+  const sha256 = await issueCertificate(w, disposal, { childId: null, carerId }, label, {
     record: { carerId, kind: inv.kind, endedOn: inv.endedOn, endReason: inv.endReason },
     destroyed: {
       nameRemoved: true,
@@ -36,22 +31,9 @@ export async function executeCarerDisposal(w: Work, disposal: DisposalView, care
       contentSha256: await carerContentDigest(w.db, carerId),
     },
     kept: { childCopies: inv.childCopiesKept },
-    retention: {
-      destructionDate: label.destructionDate,
-      scheduleVersion: label.scheduleVersion,
-      recordClasses: label.recordClasses,
-      rules: rules.map((r) => ({ id: r.id, description: r.description, years: r.years, deathRuleYears: r.deathRule?.years ?? null, source: r.source, verified: r.verified })),
-    },
-    holds: { activeAtExecution: [], released: await releasedHoldsCoveringCarer(w.db, carerId) },
+    releasedHolds: await releasedHoldsCoveringCarer(w.db, carerId),
     reason: disposal.reason,
-    requested: { by: disposal.requestedBy, at: disposal.requestedAt },
-    approvals: disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })),
-    executedAt: w.now.toISOString(),
-  };
-  const sha256 = createHash('sha256')
-    .update(canonicalize(certificate) ?? '')
-    .digest('hex');
-  await repo.insertExecution(w.db, { disposalId: disposal.id, childId: null, carerId, at: w.now, certificate, sha256 });
+  });
   const seq = await w.auditNow({
     action: 'disposal.execute',
     basis: 'role',

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { DISPOSAL_APPROVER_ROLES, DomainError, hasRole, initials, invalid, refusalCode, type AuditEventInput, type DisposalApproverRole, type DisposalBlocker } from '@safekeep/core';
 import { nameableChildren, RESTRICTED_LABEL } from '../access/access.repository.js';
 import { RECORDS_ROLES } from '../access/child-access.js';
@@ -8,10 +6,11 @@ import type { Work } from '../db/work.js';
 import type { BlobStore } from '../documents/blob-store.js';
 import { removeReleasedBlobs } from '../documents/documents.service.js';
 import { lockHolds } from '../holds/holds.repository.js';
-import { childLabel, rulesOf } from '../retention/retention.repository.js';
+import { childLabel } from '../retention/retention.repository.js';
 import { carerRetentionStatus, childRetentionStatus } from '../retention/retention.service.js';
 import { carerStatus } from './carer-disposal.repository.js';
 import { executeCarerDisposal } from './carer-disposal.service.js';
+import { issueCertificate, requireDestructionDate } from './certificate.js';
 import * as repo from './disposal.repository.js';
 
 /**
@@ -184,12 +183,9 @@ export async function approveDisposal(w: Work, id: string, blobs: BlobStore): Pr
 /** The second approval: certificate, audit event, then every row of the child's record, in one transaction. */
 async function execute(w: Work, id: string, childId: string, blobs: BlobStore): Promise<void> {
   const disposal = await view(w, id);
-  const label = await childLabel(w.db, childId);
-  if (label === null || label.destructionDate === null) throw new DomainError('RETENTION_UNDETERMINED', 'This record has no destruction date.');
-  const rules = (await rulesOf(w.db, label.scheduleVersion)).filter((r) => label.ruleIds.includes(r.id));
+  const label = requireDestructionDate(await childLabel(w.db, childId));
   const inv = await repo.inventory(w.db, childId);
-  const certificate = {
-    certificateId: id,
+  const sha256 = await issueCertificate(w, disposal, { childId, carerId: null }, label, {
     record: {
       childId,
       caseReference: inv.child?.local_id ?? null,
@@ -209,24 +205,10 @@ async function execute(w: Work, id: string, childId: string, blobs: BlobStore): 
       paperFilesToShred: inv.paperFiles,
       contentSha256: await repo.contentDigest(w.db, childId),
     },
-    retention: {
-      destructionDate: label.destructionDate,
-      scheduleVersion: label.scheduleVersion,
-      recordClasses: label.recordClasses,
-      rules: rules.map((r) => ({ id: r.id, description: r.description, years: r.years, deathRuleYears: r.deathRule?.years ?? null, source: r.source, verified: r.verified })),
-    },
-    holds: { activeAtExecution: [], released: await repo.releasedHoldsCovering(w.db, childId) },
+    releasedHolds: await repo.releasedHoldsCovering(w.db, childId),
     // As asked, whoever approves: the view withholds it from those who may not name the child.
     reason: (await repo.findDisposal(w.db, id))?.reason ?? disposal.reason,
-    requested: { by: disposal.requestedBy, at: disposal.requestedAt },
-    // Both approvals, this one included (it was inserted just before).
-    approvals: disposal.approvals.map((a) => ({ by: a.approver, role: a.role, at: a.approvedAt })),
-    executedAt: w.now.toISOString(),
-  };
-  const sha256 = createHash('sha256')
-    .update(canonicalize(certificate) ?? '')
-    .digest('hex');
-  await repo.insertExecution(w.db, { disposalId: id, childId, carerId: null, at: w.now, certificate, sha256 });
+  });
   const seq = await w.auditNow({ action: 'disposal.execute', childIds: [childId], basis: 'role', entityType: 'disposal', entityId: id, detail: { certificateSha256: sha256, entries: inv.entries, documents: inv.documents.length } });
   await repo.setAuditSeq(w.db, id, seq);
   const released = await repo.removeRecord(w.db, childId, w.now, w.actor.userId, `Destroyed under disposal ${id}`);
