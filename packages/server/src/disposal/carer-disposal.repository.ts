@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { DESTROYED_CARER_NAME } from '../db/migrations/20261122_0710_carer_disposal.js';
+import { contentHash } from './disposal.repository.js';
 
 /**
  * The carer's or home's side of a disposal (migration 0710): what its record holds, and
@@ -47,10 +46,7 @@ export async function carerInventory(db: Kysely<DB>, carerId: string) {
 
 /** SHA-256 over the canonical JSON of everything about to be removed or blanked, in a fixed order (as contentDigest for a child's). */
 export async function carerContentDigest(db: Kysely<DB>, carerId: string): Promise<string> {
-  const hash = createHash('sha256');
-  const add = (label: string, rows: unknown[]) => {
-    for (const r of rows) hash.update(`${label}\n${canonicalize(r) ?? ''}\n`);
-  };
+  const { add, hex } = contentHash();
   add('carer', await db.selectFrom('carer').selectAll().where('id', '=', carerId).execute());
   add('carer_allocation', await db.selectFrom('carer_allocation').selectAll().where('carer_id', '=', carerId).orderBy('id').execute());
   add('carer_entry', await db.selectFrom('carer_entry').selectAll().where('carer_id', '=', carerId).orderBy('id').execute());
@@ -65,18 +61,7 @@ export async function carerContentDigest(db: Kysely<DB>, carerId: string): Promi
       .orderBy('v.version')
       .execute(),
   );
-  return hash.digest('hex');
-}
-
-/** Holds that once covered the carer's record and were released (the certificate names them). */
-export async function releasedHoldsCoveringCarer(db: Kysely<DB>, carerId: string) {
-  const { rows } = await sql<{ id: string; name: string; released_at: Date }>`
-    select h.id, h.name, r.released_at from hold h join hold_release r on r.hold_id = h.id
-     where h.scope = 'all'
-        or (h.scope = 'record-class' and h.record_class = any (coalesce((select l.record_classes from carer_retention_label l where l.carer_id = ${carerId}), '{}')))
-        or (h.scope = 'carers' and exists (select 1 from hold_subject s where s.hold_id = h.id and s.carer_id = ${carerId}))
-     order by r.released_at, h.name`.execute(db);
-  return rows.map((r) => ({ id: r.id, name: r.name, releasedAt: r.released_at.toISOString() }));
+  return hex();
 }
 
 /**

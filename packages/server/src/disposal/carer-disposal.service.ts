@@ -1,7 +1,7 @@
 import type { Work } from '../db/work.js';
 import { carerLabel } from '../retention/retention.repository.js';
 import { issueCertificate, requireDestructionDate } from './certificate.js';
-import { carerContentDigest, carerInventory, releasedHoldsCoveringCarer, removeCarerRecord } from './carer-disposal.repository.js';
+import { carerContentDigest, carerInventory, removeCarerRecord } from './carer-disposal.repository.js';
 import * as repo from './disposal.repository.js';
 import type { DisposalView } from './disposal.service.js';
 
@@ -31,7 +31,7 @@ export async function executeCarerDisposal(w: Work, disposal: DisposalView, care
       contentSha256: await carerContentDigest(w.db, carerId),
     },
     kept: { childCopies: inv.childCopiesKept },
-    releasedHolds: await releasedHoldsCoveringCarer(w.db, carerId),
+    releasedHolds: await repo.releasedHoldsCovering(w.db, { carerId }),
     reason: disposal.reason,
   });
   const seq = await w.auditNow({

@@ -106,16 +106,24 @@ export async function inventory(db: Kysely<DB>, childId: string) {
   };
 }
 
+/** A running SHA-256 over labelled rows, each as canonical JSON (a certificate's `contentSha256`). */
+export function contentHash(): { add: (label: string, rows: unknown[]) => void; hex: () => string } {
+  const hash = createHash('sha256');
+  return {
+    add: (label, rows) => {
+      for (const r of rows) hash.update(`${label}\n${canonicalize(r) ?? ''}\n`);
+    },
+    hex: () => hash.digest('hex'),
+  };
+}
+
 /**
  * SHA-256 over the canonical JSON of everything about to be removed, in a fixed order:
  * whoever kept a copy can show it is exactly what was destroyed, and nobody can claim
  * more or less was.
  */
 export async function contentDigest(db: Kysely<DB>, childId: string): Promise<string> {
-  const hash = createHash('sha256');
-  const add = (label: string, rows: unknown[]) => {
-    for (const r of rows) hash.update(`${label}\n${canonicalize(r) ?? ''}\n`);
-  };
+  const { add, hex } = contentHash();
   add('child_version', await db.selectFrom('child_version').selectAll().where('child_id', '=', childId).orderBy('version').execute());
   add('involvement', await db.selectFrom('involvement').selectAll().where('child_id', '=', childId).orderBy('id').execute());
   add('entry', await db.selectFrom('entry').selectAll().where('child_id', '=', childId).orderBy('id').execute());
@@ -124,16 +132,24 @@ export async function contentDigest(db: Kysely<DB>, childId: string): Promise<st
     await db.selectFrom('entry_version as v').innerJoin('entry as e', 'e.id', 'v.entry_id').selectAll('v').where('e.child_id', '=', childId).orderBy('v.entry_id').orderBy('v.version').execute(),
   );
   add('document', await db.selectFrom('document').selectAll().where('child_id', '=', childId).orderBy('id').execute());
-  return hash.digest('hex');
+  return hex();
 }
 
-/** Holds that once covered the record and were released (the certificate names them). */
-export async function releasedHoldsCovering(db: Kysely<DB>, childId: string) {
+/** Holds that once covered the record, a child's or a carer's, and were released (the certificate names them). */
+export async function releasedHoldsCovering(db: Kysely<DB>, subject: { childId: string } | { carerId: string }) {
+  const classes =
+    'childId' in subject
+      ? sql`(select l.record_classes from retention_label l where l.child_id = ${subject.childId})`
+      : sql`(select l.record_classes from carer_retention_label l where l.carer_id = ${subject.carerId})`;
+  const named =
+    'childId' in subject
+      ? sql`h.scope = 'children' and exists (select 1 from hold_subject s where s.hold_id = h.id and s.child_id = ${subject.childId})`
+      : sql`h.scope = 'carers' and exists (select 1 from hold_subject s where s.hold_id = h.id and s.carer_id = ${subject.carerId})`;
   const { rows } = await sql<{ id: string; name: string; released_at: Date }>`
     select h.id, h.name, r.released_at from hold h join hold_release r on r.hold_id = h.id
      where h.scope = 'all'
-        or (h.scope = 'record-class' and h.record_class = any (coalesce((select l.record_classes from retention_label l where l.child_id = ${childId}), '{}')))
-        or (h.scope = 'children' and exists (select 1 from hold_subject s where s.hold_id = h.id and s.child_id = ${childId}))
+        or (h.scope = 'record-class' and h.record_class = any (coalesce(${classes}, '{}')))
+        or (${named})
      order by r.released_at, h.name`.execute(db);
   return rows.map((r) => ({ id: r.id, name: r.name, releasedAt: r.released_at.toISOString() }));
 }

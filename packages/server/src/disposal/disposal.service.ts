@@ -205,7 +205,7 @@ async function execute(w: Work, id: string, childId: string, blobs: BlobStore): 
       paperFilesToShred: inv.paperFiles,
       contentSha256: await repo.contentDigest(w.db, childId),
     },
-    releasedHolds: await repo.releasedHoldsCovering(w.db, childId),
+    releasedHolds: await repo.releasedHoldsCovering(w.db, { childId }),
     // As asked, whoever approves: the view withholds it from those who may not name the child.
     reason: (await repo.findDisposal(w.db, id))?.reason ?? disposal.reason,
   });
