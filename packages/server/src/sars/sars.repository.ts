@@ -236,13 +236,17 @@ export interface NewDecision {
   note: string;
 }
 
+/** Runs `write` over `rows` in batches small enough for PostgreSQL's 65,535 parameters per statement. */
+async function inBatches<T>(rows: readonly T[], write: (batch: readonly T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2_000) await write(rows.slice(i, i + 2_000));
+}
+
 export async function insertDecisions(db: Kysely<DB>, sarId: string, decisions: readonly NewDecision[], at: Date, by: string): Promise<void> {
-  // Bounded batches: PostgreSQL allows 65,535 parameters per statement.
-  for (let i = 0; i < decisions.length; i += 2_000) {
-    await db
+  await inBatches(decisions, (batch) =>
+    db
       .insertInto('sar_redaction_decision')
       .values(
-        decisions.slice(i, i + 2_000).map((d) => ({
+        batch.map((d) => ({
           sar_id: sarId,
           redaction_id: d.redactionId,
           source: d.source,
@@ -259,8 +263,8 @@ export async function insertDecisions(db: Kysely<DB>, sarId: string, decisions: 
           decided_by: by,
         })),
       )
-      .execute();
-  }
+      .execute(),
+  );
 }
 
 /** A document decision with the decider's name (the sar id is the caller's). */
@@ -286,11 +290,11 @@ export interface NewDocumentDecision {
 }
 
 export async function insertDocumentDecisions(db: Kysely<DB>, sarId: string, decisions: readonly NewDocumentDecision[], at: Date, by: string): Promise<void> {
-  for (let i = 0; i < decisions.length; i += 2_000) {
-    await db
+  await inBatches(decisions, (batch) =>
+    db
       .insertInto('sar_document_decision')
       .values(
-        decisions.slice(i, i + 2_000).map((d) => ({
+        batch.map((d) => ({
           sar_id: sarId,
           document_id: d.documentId,
           entry_id: d.entryId,
@@ -302,8 +306,8 @@ export async function insertDocumentDecisions(db: Kysely<DB>, sarId: string, dec
           decided_by: by,
         })),
       )
-      .execute();
-  }
+      .execute(),
+  );
 }
 
 export interface ApprovalRow {
