@@ -3,8 +3,9 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addYears, anniversary, compareDates, DomainError, IICSA_HOLD_NAME, londonDate, type CarerEndReason, type DisposalBlockerCode, type HoldScope } from '@safekeep/core';
+import { addYears, anniversary, compareDates, IICSA_HOLD_NAME, londonDate, type CarerEndReason, type DisposalBlockerCode, type HoldScope } from '@safekeep/core';
 import { teamWithStaff } from '../../test/builders.js';
+import { APPROVERS, attempt, expectedApproval, roleOf, type Approver, type PendingDisposal } from '../../test/disposal-model.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
 import { addCarerEntry, closeCarer, createCarer } from '../carers/carers.service.js';
 import { decideEscalation, raiseEscalation } from '../escalations/escalations.service.js';
@@ -38,9 +39,6 @@ function destructionDate(c: ModelCarer): string | null {
   return y === null ? null : anniversary(c.ended.on, y);
 }
 
-const APPROVERS = ['ro1', 'ro2', 'hos1', 'hos2', 'hos3'] as const;
-type Approver = (typeof APPROVERS)[number];
-const roleOf = (u: Approver) => (u.startsWith('ro') ? 'records-officer' : 'head-of-service');
 const HEADS = ['hos1', 'hos2', 'hos3'] as const;
 
 interface ModelCarer {
@@ -49,7 +47,7 @@ interface ModelCarer {
   lastEntryOn: string | null;
   entries: number;
   openEscalations: number;
-  pending: { requestedBy: Approver; approvals: Approver[] } | null;
+  pending: PendingDisposal | null;
   destroyed: boolean;
 }
 type ScopeSpec = { kind: 'all' } | { kind: 'class'; cls: Kind } | { kind: 'carers'; carers: number[] };
@@ -104,17 +102,6 @@ function blockers(m: Model, index: number, options: { excludePending: boolean })
   if (c.openEscalations > 0) out.push('OPEN_ESCALATION');
   if (c.pending !== null && !options.excludePending) out.push('DISPOSAL_PENDING');
   return out;
-}
-
-async function attempt(fn: () => Promise<unknown>): Promise<{ code: string | null; blockers: string[] }> {
-  try {
-    await fn();
-    return { code: null, blockers: [] };
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    const list = (e.extra['blockers'] as Array<{ code: string }> | undefined) ?? [];
-    return { code: e.code, blockers: list.map((b) => b.code) };
-  }
 }
 
 async function checkInvariants(m: Model, r: Real): Promise<void> {
@@ -383,16 +370,7 @@ class ApproveDisposal implements Command {
       const c = m.carers[index] as ModelCarer;
       const p = c.pending as NonNullable<ModelCarer['pending']>;
       const found = blockers(m, index, { excludePending: true });
-      const expected =
-        p.requestedBy === this.by
-          ? 'OWN_REQUEST'
-          : p.approvals.includes(this.by)
-            ? 'SAME_APPROVER'
-            : p.approvals.some((a) => roleOf(a) === roleOf(this.by))
-              ? 'ROLE_REQUIRED'
-              : found.length > 0
-                ? 'blocked'
-                : null;
+      const expected = expectedApproval(p, this.by, found);
       const got = await attempt(() => h.as(users[this.by], (w) => approveDisposal(w, r.disposalIds[index] as string, h.blobs)));
       if (expected === 'blocked') expect(got.blockers).toEqual(found);
       else expect(got.code).toBe(expected);

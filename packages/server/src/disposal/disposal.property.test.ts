@@ -3,8 +3,9 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addYears, anniversary, compareDates, DomainError, IICSA_HOLD_NAME, londonDate, type DisposalBlockerCode, type HoldScope } from '@safekeep/core';
+import { addYears, anniversary, compareDates, IICSA_HOLD_NAME, londonDate, type DisposalBlockerCode, type HoldScope } from '@safekeep/core';
 import { teamWithStaff } from '../../test/builders.js';
+import { APPROVERS, attempt, expectedApproval, roleOf, type Approver, type PendingDisposal } from '../../test/disposal-model.js';
 import { startHarness, type Harness, type TestUser } from '../../test/harness.js';
 import { createChild as createChildService, correctChild } from '../children/children.service.js';
 import { addInvolvement, closeInvolvement } from '../children/involvements.service.js';
@@ -42,9 +43,6 @@ const RULE: Record<Kind, { from: 'birth' | 'closure'; years: number }> = {
   'child-protection': { from: 'closure', years: 35 },
 };
 
-const APPROVERS = ['ro1', 'ro2', 'hos1', 'hos2', 'hos3'] as const;
-type Approver = (typeof APPROVERS)[number];
-const roleOf = (u: Approver) => (u.startsWith('ro') ? 'records-officer' : 'head-of-service');
 const HEADS = ['hos1', 'hos2', 'hos3'] as const;
 
 interface ModelInvolvement {
@@ -59,7 +57,7 @@ interface ModelChild {
   entryVersions: number;
   childVersions: number;
   openEscalations: number;
-  pending: { requestedBy: Approver; approvals: Approver[] } | null;
+  pending: PendingDisposal | null;
   destroyed: boolean;
 }
 type ScopeSpec = { kind: 'all' } | { kind: 'class'; cls: Kind } | { kind: 'children'; children: number[] };
@@ -140,18 +138,6 @@ function blockers(m: Model, index: number, options: { excludePending: boolean })
   if (c.openEscalations > 0) out.push('OPEN_ESCALATION');
   if (c.pending !== null && !options.excludePending) out.push('DISPOSAL_PENDING');
   return out;
-}
-
-/** Runs a step, returning null or the code it was refused with (and the blockers, if any). */
-async function attempt(fn: () => Promise<unknown>): Promise<{ code: string | null; blockers: string[] }> {
-  try {
-    await fn();
-    return { code: null, blockers: [] };
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    const list = (e.extra['blockers'] as Array<{ code: string }> | undefined) ?? [];
-    return { code: e.code, blockers: list.map((b) => b.code) };
-  }
 }
 
 // ---- what the database must show after every step ----------------------------------
@@ -490,16 +476,7 @@ class ApproveDisposal implements Command {
       const c = m.children[child] as ModelChild;
       const p = c.pending as NonNullable<ModelChild['pending']>;
       const found = blockers(m, child, { excludePending: true });
-      const expected =
-        p.requestedBy === this.by
-          ? 'OWN_REQUEST'
-          : p.approvals.includes(this.by)
-            ? 'SAME_APPROVER'
-            : p.approvals.some((a) => roleOf(a) === roleOf(this.by))
-              ? 'ROLE_REQUIRED'
-              : found.length > 0
-                ? 'blocked'
-                : null;
+      const expected = expectedApproval(p, this.by, found);
       const got = await attempt(() => h.as(users[this.by], (w) => approveDisposal(w, r.disposalIds[child] as string, h.blobs)));
       if (expected === 'blocked') expect(got.blockers).toEqual(found);
       else expect(got.code).toBe(expected);
